@@ -1,0 +1,4 @@
+using Nris.Server;
+
+var app = NrisApp.Build(args);
+await app.RunAsync();
