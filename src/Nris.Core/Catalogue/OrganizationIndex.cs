@@ -144,7 +144,18 @@ public sealed class OrganizationIndex
 
     private static Dictionary<(string Code, DateOnly? From), OrganizationLink[]> Freeze(
         Dictionary<(string, DateOnly?), List<OrganizationLink>> links) =>
-        links.ToDictionary(
-            e => e.Key,
-            e => e.Value.OrderBy(l => l.Organization.Code, StringComparer.Ordinal).ThenBy(l => l.Organization.Validity.From).ToArray());
+        links.ToDictionary(e => e.Key, e =>
+        {
+            var array = e.Value.ToArray();
+            if (array.Length > 1)
+            {
+                Array.Sort(array, static (a, b) =>
+                {
+                    var byCode = string.CompareOrdinal(a.Organization.Code, b.Organization.Code);
+                    return byCode != 0 ? byCode : Nullable.Compare(a.Organization.Validity.From, b.Organization.Validity.From);
+                });
+            }
+
+            return array;
+        });
 }

@@ -118,7 +118,18 @@ public sealed class TerritoryIndex
 
     private static Dictionary<(string Code, DateOnly? From), TerritoryLink[]> Freeze(
         Dictionary<(string, DateOnly?), List<TerritoryLink>> links) =>
-        links.ToDictionary(
-            e => e.Key,
-            e => e.Value.OrderBy(l => l.Territory.Code, StringComparer.Ordinal).ThenBy(l => l.Territory.Validity.From).ToArray());
+        links.ToDictionary(e => e.Key, e =>
+        {
+            var array = e.Value.ToArray();
+            if (array.Length > 1)
+            {
+                Array.Sort(array, static (a, b) =>
+                {
+                    var byCode = string.CompareOrdinal(a.Territory.Code, b.Territory.Code);
+                    return byCode != 0 ? byCode : Nullable.Compare(a.Territory.Validity.From, b.Territory.Validity.From);
+                });
+            }
+
+            return array;
+        });
 }
