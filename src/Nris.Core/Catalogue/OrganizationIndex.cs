@@ -18,8 +18,8 @@ public sealed class OrganizationIndex
 {
     private readonly VersionedIndex<Organization> _index;
     private readonly Dictionary<string, Organization[]> _byTerritory;
-    private readonly Dictionary<(string Code, DateOnly? From), OrganizationLink[]> _predecessors;
-    private readonly Dictionary<(string Code, DateOnly? From), OrganizationLink[]> _successors;
+    private readonly Dictionary<(string Code, DateOnly? From), IReadOnlyList<OrganizationLink>> _predecessors;
+    private readonly Dictionary<(string Code, DateOnly? From), IReadOnlyList<OrganizationLink>> _successors;
 
     /// <summary>Builds and validates the index.</summary>
     /// <param name="organizations">Every version of every organization.</param>
@@ -142,7 +142,7 @@ public sealed class OrganizationIndex
         list.Add(link);
     }
 
-    private static Dictionary<(string Code, DateOnly? From), OrganizationLink[]> Freeze(
+    private static Dictionary<(string Code, DateOnly? From), IReadOnlyList<OrganizationLink>> Freeze(
         Dictionary<(string, DateOnly?), List<OrganizationLink>> links) =>
         links.ToDictionary(e => e.Key, e =>
         {
@@ -156,6 +156,7 @@ public sealed class OrganizationIndex
                 });
             }
 
-            return array;
+            // Read-only views, made once: callers must not be able to reorder the index's own arrays.
+            return (IReadOnlyList<OrganizationLink>)Array.AsReadOnly(array);
         });
 }

@@ -16,8 +16,8 @@ public sealed record TerritoryLink(Territory Territory, SuccessionKind Kind, Dat
 public sealed class TerritoryIndex
 {
     private readonly VersionedIndex<Territory> _index;
-    private readonly Dictionary<(string Code, DateOnly? From), TerritoryLink[]> _predecessors;
-    private readonly Dictionary<(string Code, DateOnly? From), TerritoryLink[]> _successors;
+    private readonly Dictionary<(string Code, DateOnly? From), IReadOnlyList<TerritoryLink>> _predecessors;
+    private readonly Dictionary<(string Code, DateOnly? From), IReadOnlyList<TerritoryLink>> _successors;
 
     /// <summary>Builds and validates the index.</summary>
     /// <param name="territories">Every version of every unit, including the nation.</param>
@@ -116,7 +116,7 @@ public sealed class TerritoryIndex
         list.Add(link);
     }
 
-    private static Dictionary<(string Code, DateOnly? From), TerritoryLink[]> Freeze(
+    private static Dictionary<(string Code, DateOnly? From), IReadOnlyList<TerritoryLink>> Freeze(
         Dictionary<(string, DateOnly?), List<TerritoryLink>> links) =>
         links.ToDictionary(e => e.Key, e =>
         {
@@ -130,6 +130,7 @@ public sealed class TerritoryIndex
                 });
             }
 
-            return array;
+            // Read-only views, made once: callers must not be able to reorder the index's own arrays.
+            return (IReadOnlyList<TerritoryLink>)Array.AsReadOnly(array);
         });
 }

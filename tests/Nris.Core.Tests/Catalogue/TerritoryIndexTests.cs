@@ -80,6 +80,17 @@ public sealed class TerritoryIndexTests
     }
 
     [Fact]
+    public void Results_cannot_be_written_through()
+    {
+        var index = TestData.Territories;
+        var first = index.AsOf(Reform)[0];
+        Assert.Throws<NotSupportedException>(() => ((IList<Territory>)index.AsOf(Reform))[0] = first);
+        Assert.Throws<NotSupportedException>(() => ((IList<Territory>)index.Versions("00004"))[0] = first);
+        Assert.Throws<NotSupportedException>(() => ((IList<Territory>)index.All)[0] = first);
+        Assert.Same(first, index.AsOf(Reform)[0]);
+    }
+
+    [Fact]
     public void A_cycle_is_refused()
     {
         Assert.Throws<ArgumentException>(() => new TerritoryIndex(

@@ -20,13 +20,14 @@ internal sealed class VersionedIndex<T>
     private readonly int _categoryCount;
 
     private readonly Dictionary<string, T[]> _versions;
+    private readonly Dictionary<string, IReadOnlyList<T>> _versionLists;
     private readonly Dictionary<string, T[]> _children;
     private readonly T[] _all;
 
     // Dates on which something starts or something ends the day before: between two of them nothing changes,
     // so one list per stretch (and per category) answers every as-of question for the dates inside it.
     private readonly DateOnly[] _changes;
-    private readonly T[]?[] _inForce;
+    private readonly IReadOnlyList<T>?[] _inForce;
 
     /// <summary>Builds and validates the index.</summary>
     /// <param name="items">The versions.</param>
@@ -106,7 +107,11 @@ internal sealed class VersionedIndex<T>
 
         _children = children.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
         _changes = [.. changes.Order()];
-        _inForce = new T[]?[(_changes.Length + 1) * (categoryCount + 1)];
+        _inForce = new IReadOnlyList<T>?[(_changes.Length + 1) * (categoryCount + 1)];
+
+        // Callers get read-only views, never the arrays themselves: a cast and a write must not corrupt the index.
+        All = Array.AsReadOnly(_all);
+        _versionLists = _versions.ToDictionary(e => e.Key, e => (IReadOnlyList<T>)Array.AsReadOnly(e.Value), StringComparer.Ordinal);
 
         foreach (var item in _all)
         {
@@ -120,7 +125,7 @@ internal sealed class VersionedIndex<T>
     }
 
     /// <summary>Every version, ordered by code then start date.</summary>
-    public IReadOnlyList<T> All => _all;
+    public IReadOnlyList<T> All { get; }
 
     /// <summary>The version of <paramref name="code"/> in force on <paramref name="asOf"/>.</summary>
     public T? Find(string code, DateOnly asOf)
@@ -136,7 +141,7 @@ internal sealed class VersionedIndex<T>
 
     /// <summary>The versions of <paramref name="code"/>, oldest first.</summary>
     public IReadOnlyList<T> Versions(string code) =>
-        code is not null && _versions.TryGetValue(code, out var versions) ? versions : [];
+        code is not null && _versionLists.TryGetValue(code, out var versions) ? versions : [];
 
     /// <summary>What is in force on <paramref name="date"/>, optionally of one category, ordered by code.</summary>
     public IReadOnlyList<T> AsOf(DateOnly date, int? category)
@@ -164,7 +169,7 @@ internal sealed class VersionedIndex<T>
             }
         }
 
-        var built = list.ToArray();
+        var built = Array.AsReadOnly(list.ToArray());
         Volatile.Write(ref _inForce[slot], built);
         return built;
     }
