@@ -27,7 +27,7 @@ public enum OrganizationKind
 /// One version of a body that reports or receives reports (cơ quan, đơn vị báo cáo). Versioned like territories:
 /// ministries merged in March 2025 and People's Committees follow the administrative reform.
 /// </summary>
-/// <param name="Code">Stable code, e.g. "BTC" (Ministry of Finance) or "UBND.P.01" (Hà Nội People's Committee).</param>
+/// <param name="Code">Stable code, e.g. "BTC" (Ministry of Finance) or "UBND.01" (Hà Nội People's Committee).</param>
 /// <param name="Validity">Dates this version is in force.</param>
 /// <param name="Kind">Kind of body.</param>
 /// <param name="Name">Official Vietnamese name.</param>
@@ -49,6 +49,7 @@ public sealed record Organization(
     public const string GovernmentCode = "CP";
 
     /// <summary>A stable key of this version: code and start date.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Key => Territory.VersionKey(Code, Validity.From);
 }
 

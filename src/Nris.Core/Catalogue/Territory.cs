@@ -47,6 +47,7 @@ public sealed record Territory(
     public const string NationCode = "VN";
 
     /// <summary>A stable key of this version: code and start date ("00004@2025-07-01", "01@-").</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Key => VersionKey(Code, Validity.From);
 
     /// <summary>Builds the key of the version of <paramref name="code"/> starting on <paramref name="from"/>.</summary>

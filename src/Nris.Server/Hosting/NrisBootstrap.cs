@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Nris.Core.Catalogue;
+using Nris.Server.Catalogue;
+using Nris.Storage;
+using Nris.Storage.Seed;
+
+namespace Nris.Server.Hosting;
+
+/// <summary>
+/// What happens before Nris serves its first request: the schema is migrated (unless turned off), an empty
+/// database gets the reference data and, unless turned off, the demo catalogue, and the catalogue is loaded
+/// into memory. `nris init` runs the same steps.
+/// </summary>
+public sealed class NrisBootstrap(
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    CatalogueState catalogue,
+    ILogger<NrisBootstrap> logger)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<NrisDatabase>();
+        if (configuration.GetValue("Nris:Database:MigrateOnStart", true))
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+
+        var store = scope.ServiceProvider.GetRequiredService<CatalogueStore>();
+        if (await store.IsEmptyAsync(cancellationToken))
+        {
+            await SeedAsync(store, cancellationToken);
+        }
+
+        await ReloadCatalogueAsync(store, cancellationToken);
+    }
+
+    public async Task SeedAsync(CatalogueStore store, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var files = CatalogueSources.FromConfiguration(configuration);
+        var content = files.ReadReference();
+        if (configuration.GetValue("Nris:Demo", true))
+        {
+            content = CatalogueSources.Merge(content, files.ReadDemoCatalogue());
+        }
+
+        await store.SaveAsync(content, cancellationToken);
+        logger.LogInformation(
+            "Loaded the catalogue into an empty database: {Territories} territory versions, {Organizations} organizations, {Indicators} indicators, {Regimes} regimes in {Elapsed} ms",
+            content.Territories.Count, content.Organizations.Count, content.Indicators.Count, content.Regimes.Count,
+            watch.ElapsedMilliseconds);
+    }
+
+    public async Task ReloadCatalogueAsync(CatalogueStore store, CancellationToken cancellationToken)
+    {
+        var content = await store.LoadAsync(cancellationToken);
+        catalogue.Replace(new CatalogueSnapshot(content));
+    }
+}
