@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
@@ -17,7 +18,7 @@ namespace Nris.Core.Catalogue;
 /// slip in a hand-edited file is reported instead of silently becoming an empty value. Writing leaves out computed
 /// members (<see cref="Indicator.IsDerived"/>, <see cref="Regime.Rows"/>) so a file holds each fact once.
 /// </remarks>
-public static class CatalogueFiles
+public static partial class CatalogueFiles
 {
     /// <summary>File name of the information categories.</summary>
     public const string CategoriesFile = "categories.json";
@@ -157,7 +158,7 @@ public static class CatalogueFiles
         }
         catch (JsonException ex)
         {
-            throw Describe(ex, fileName, json.Span);
+            throw Describe<T>(ex, fileName, json.Span);
         }
 
         if (items is null)
@@ -196,7 +197,7 @@ public static class CatalogueFiles
         new(fileName, null, null, path, "phần tử của danh sách không được là null", "a list element must not be null");
 
     /// <summary>Turns the serializer's English-only message into a located, bilingual one.</summary>
-    private static CatalogueFormatException Describe(JsonException ex, string fileName, ReadOnlySpan<byte> json)
+    private static CatalogueFormatException Describe<T>(JsonException ex, string fileName, ReadOnlySpan<byte> json)
     {
         long? line = ex.LineNumber is { } l ? l + 1 : null;
         long? column = ex.LineNumber is { } ln && ex.BytePositionInLine is { } bp ? CharColumn(json, ln, bp) : null;
@@ -226,56 +227,96 @@ public static class CatalogueFiles
             vi = $"thuộc tính '{last}' bị khai báo hai lần";
             en = $"property '{last}' is given twice";
         }
-        else if (Regex.Match(detail, @"could not be converted to ([^\s.]+(?:\.[^\s.]+)*)\.?") is { Success: true } m)
+        else if (detail.Contains("could not be converted", StringComparison.Ordinal))
         {
-            (vi, en) = DescribeConversion(m.Groups[1].Value, last);
+            // The serializer names the enclosing type; the path tells which property's type was wanted.
+            (vi, en) = path == "$"
+                ? ("tệp phải là một mảng JSON [ … ]", "the file must be a JSON array [ … ]")
+                : DescribeConversion(TypeAt(typeof(List<T>), path), last);
+        }
+        else if (detail.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            vi = "tệp rỗng; cần một mảng JSON [ … ]";
+            en = "the file is empty; a JSON array [ … ] is expected";
         }
         else
         {
-            vi = "JSON không đúng cú pháp hoặc sai kiểu giá trị (" + detail + ")";
-            en = "invalid JSON syntax or value (" + detail + ")";
+            // Syntax errors: the serializer's wording says which character it expected, worth keeping in English.
+            vi = "JSON sai cú pháp (thiếu hoặc thừa dấu phẩy, dấu ngoặc, dấu ngoặc kép?)";
+            en = "invalid JSON: " + detail;
         }
         return new CatalogueFormatException(fileName, line, column, path, vi, en, ex);
     }
 
-    private static (string Vi, string En) DescribeConversion(string typeName, string property)
+    private static (string Vi, string En) DescribeConversion(Type? type, string property)
     {
-        var enumType = KnownEnums.FirstOrDefault(t => typeName.EndsWith(t.Name, StringComparison.Ordinal) && !typeName.Contains("List", StringComparison.Ordinal));
-        if (enumType is not null)
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        if (type is { IsEnum: true })
         {
-            var allowed = string.Join(", ", Enum.GetNames(enumType).Select(JsonNamingPolicy.CamelCase.ConvertName));
+            var allowed = string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName));
             return ($"giá trị của '{property}' không hợp lệ; các giá trị được phép: {allowed}",
                     $"'{property}' has an invalid value; allowed values: {allowed}");
         }
-        if (typeName.Contains("DateOnly", StringComparison.Ordinal))
+        if (type == typeof(DateOnly))
         {
             return ($"'{property}' phải là ngày dạng \"yyyy-MM-dd\" hoặc null",
                     $"'{property}' must be a date \"yyyy-MM-dd\" or null");
         }
-        if (typeName.Contains("Int32", StringComparison.Ordinal) || typeName.Contains("Decimal", StringComparison.Ordinal))
+        if (type == typeof(int) || type == typeof(decimal))
         {
             return ($"'{property}' phải là số", $"'{property}' must be a number");
         }
-        if (typeName.Contains("Boolean", StringComparison.Ordinal))
+        if (type == typeof(bool))
         {
             return ($"'{property}' phải là true hoặc false", $"'{property}' must be true or false");
         }
-        if (typeName.Contains("String", StringComparison.Ordinal) && !typeName.Contains("List", StringComparison.Ordinal))
+        if (type == typeof(string))
         {
             return ($"'{property}' phải là chuỗi trong dấu ngoặc kép", $"'{property}' must be a string in double quotes");
         }
-        if (typeName.Contains("List", StringComparison.Ordinal) || typeName.Contains("[]", StringComparison.Ordinal))
+        if (type is not null && ElementType(type) is not null)
         {
             return ($"'{property}' phải là một mảng [ … ]", $"'{property}' must be an array [ … ]");
         }
         return ($"'{property}' phải là một đối tượng {{ … }} đúng kiểu", $"'{property}' must be an object {{ … }} of the right shape");
     }
 
-    private static readonly Type[] KnownEnums =
-    [
-        typeof(IndicatorValueType), typeof(TerritoryAggregation), typeof(TimeAggregation), typeof(RegimeType),
-        typeof(Classification), typeof(RuleSeverity), typeof(OrganizationKind), typeof(Periods.Periodicity),
-    ];
+    /// <summary>The .NET type the reader expected at a JSON path such as "$[3].reporters.kinds[0]"; null if unknown.</summary>
+    private static Type? TypeAt(Type root, string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return root;
+        }
+        Type? type = root;
+        foreach (Match segment in PathSegment().Matches(path))
+        {
+            if (type is null)
+            {
+                return null;
+            }
+            if (segment.Groups["index"].Success)
+            {
+                type = ElementType(type);
+            }
+            else
+            {
+                var name = segment.Groups["name"].Value;
+                type = StrictOptions.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name)?.PropertyType;
+            }
+        }
+        return type;
+    }
+
+    private static Type? ElementType(Type type) =>
+        type == typeof(string)
+            ? null
+            : type.GetInterfaces().Append(type)
+                .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+                ?.GetGenericArguments()[0];
+
+    [GeneratedRegex(@"\[(?<index>\d+)\]|\.(?<name>[A-Za-z0-9_]+)|\['(?<name>[^']*)'\]")]
+    private static partial Regex PathSegment();
 
     private static string StripLocation(string message)
     {
@@ -322,6 +363,8 @@ public static class CatalogueFiles
         {
             RespectNullableAnnotations = true,
             AllowDuplicateProperties = false,
+            // The web defaults read "12" as 12; in a hand-edited file a quoted number is a slip worth reporting.
+            NumberHandling = JsonNumberHandling.Strict,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Tighten } },
         };
         options.MakeReadOnly();
