@@ -340,4 +340,18 @@ public sealed class CatalogueCheckTests
             [new CatalogueCellReference("A01", "Y0T14"), new("B02", null), new("C03", "F")],
             scan.References);
     }
+
+    [Fact]
+    public void Scanners_never_throw_on_arbitrary_text()
+    {
+        // People type these expressions; whatever they type must come back as a problem, not a crash.
+        var property = FsCheck.Fluent.Prop.ForAll((string text) =>
+        {
+            var rule = CatalogueExpressions.ScanRule(text ?? string.Empty);
+            var formula = CatalogueExpressions.ScanFormula(text ?? string.Empty);
+            _ = CatalogueCheck.IsDeadlineRule(text);
+            return (rule.IsValid || rule.ErrorEn is not null) && (formula.IsValid || formula.ErrorEn is not null);
+        });
+        FsCheck.Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), property);
+    }
 }
