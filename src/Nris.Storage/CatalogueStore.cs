@@ -75,7 +75,14 @@ public sealed class CatalogueStore(NrisDbContext db)
             regimes.ConvertAll(CatalogueMapping.ToRecord));
     }
 
-    /// <summary>Whether no catalogue has been stored (no territories and no organizations).</summary>
+    /// <summary>Whether no catalogue has been stored: every catalogue table is empty.</summary>
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
-        !await db.Territories.AnyAsync(cancellationToken) && !await db.Organizations.AnyAsync(cancellationToken);
+        !await db.Territories.AnyAsync(cancellationToken) &&
+        !await db.Organizations.AnyAsync(cancellationToken) &&
+        !await db.TerritorySuccessions.AnyAsync(cancellationToken) &&
+        !await db.OrganizationSuccessions.AnyAsync(cancellationToken) &&
+        !await db.Categories.AnyAsync(cancellationToken) &&
+        !await db.Codelists.AnyAsync(cancellationToken) &&
+        !await db.Indicators.AnyAsync(cancellationToken) &&
+        !await db.Regimes.AnyAsync(cancellationToken);
 }

@@ -135,6 +135,10 @@ public abstract class StorageSuite : IAsyncLifetime
 
         await store.SaveAsync(CatalogueContent.Empty, Ct);
         Assert.True(await store.IsEmptyAsync(Ct));
+
+        // Any one list makes the catalogue non-empty, not only territories.
+        await store.SaveAsync(CatalogueContent.Empty with { Regimes = [SampleCatalogue.Full().Regimes[0]] }, Ct);
+        Assert.False(await store.IsEmptyAsync(Ct));
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <exception cref="InvalidOperationException">PostgreSQL is not installed, or the cluster did not start.</exception>
     public static async Task<PostgresCluster> StartAsync(CancellationToken cancellationToken)
     {
-        var bin = FindBinDirectory();
+        var bin = FindBinDirectory(Environment.GetEnvironmentVariable("PATH"), DebianRoot);
         var runAs = IsRoot() ? await EnsureNonRootUserAsync(cancellationToken) : null;
 
         var directory = Path.Combine(Path.GetTempPath(), "nris-pg-" + Guid.NewGuid().ToString("N")[..12]);
@@ -247,10 +247,17 @@ public sealed class PostgresCluster : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static string FindBinDirectory()
+    /// <summary>Where Debian installs server binaries, one directory per major version.</summary>
+    public const string DebianRoot = "/usr/lib/postgresql";
+
+    /// <summary>
+    /// The directory holding both <c>initdb</c> and <c>pg_ctl</c>: the first on <paramref name="pathVariable"/>, else the
+    /// highest version under <paramref name="debianRoot"/> (Debian keeps the server binaries off PATH).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither place has them; the message says how to install PostgreSQL.</exception>
+    public static string FindBinDirectory(string? pathVariable, string debianRoot)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (pathVariable ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             if (File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl")))
             {
@@ -258,8 +265,6 @@ public sealed class PostgresCluster : IAsyncDisposable
             }
         }
 
-        // Debian keeps the server binaries off PATH, one directory per major version.
-        const string debianRoot = "/usr/lib/postgresql";
         if (Directory.Exists(debianRoot))
         {
             var best = Directory.GetDirectories(debianRoot)
@@ -274,7 +279,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            "PostgreSQL is not installed: apt-get install postgresql (initdb and pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin).");
+            $"PostgreSQL is not installed: apt-get install postgresql (initdb and pg_ctl were found neither on PATH nor under {debianRoot}/*/bin).");
     }
 
     private static Version? ParseVersion(string name) =>
