@@ -15,41 +15,33 @@ public sealed class CatalogueStore(NrisDbContext db)
     public async Task SaveAsync(CatalogueContent content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        try
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var version = await NrisMeta.GetAsync(db, NrisMeta.CatalogueVersion, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var version = await NrisMeta.GetAsync(db, NrisMeta.CatalogueVersion, cancellationToken);
 
-            await db.Territories.ExecuteDeleteAsync(cancellationToken);
-            await db.TerritorySuccessions.ExecuteDeleteAsync(cancellationToken);
-            await db.Organizations.ExecuteDeleteAsync(cancellationToken);
-            await db.OrganizationSuccessions.ExecuteDeleteAsync(cancellationToken);
-            await db.Categories.ExecuteDeleteAsync(cancellationToken);
-            await db.Codelists.ExecuteDeleteAsync(cancellationToken);
-            await db.Indicators.ExecuteDeleteAsync(cancellationToken);
-            await db.Regimes.ExecuteDeleteAsync(cancellationToken);
+        await db.Territories.ExecuteDeleteAsync(cancellationToken);
+        await db.TerritorySuccessions.ExecuteDeleteAsync(cancellationToken);
+        await db.Organizations.ExecuteDeleteAsync(cancellationToken);
+        await db.OrganizationSuccessions.ExecuteDeleteAsync(cancellationToken);
+        await db.Categories.ExecuteDeleteAsync(cancellationToken);
+        await db.Codelists.ExecuteDeleteAsync(cancellationToken);
+        await db.Indicators.ExecuteDeleteAsync(cancellationToken);
+        await db.Regimes.ExecuteDeleteAsync(cancellationToken);
 
-            await BulkInsert.InsertAsync(db, content.Territories.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.TerritorySuccessions.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.Organizations.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.OrganizationSuccessions.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.Categories.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.Codelists.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.Indicators.Select(CatalogueMapping.ToEntity), cancellationToken);
-            await BulkInsert.InsertAsync(db, content.Regimes.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Territories.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.TerritorySuccessions.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Organizations.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.OrganizationSuccessions.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Categories.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Codelists.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Indicators.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, content.Regimes.Select(CatalogueMapping.ToEntity), cancellationToken);
 
-            var next = (long.TryParse(version, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0) + 1;
-            await NrisMeta.SetAsync(db, NrisMeta.CatalogueVersion, next.ToString(CultureInfo.InvariantCulture), cancellationToken);
-            await NrisMeta.SetAsync(
-                db, NrisMeta.CatalogueLoadedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+        var next = (long.TryParse(version, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0) + 1;
+        await NrisMeta.SetAsync(db, NrisMeta.CatalogueVersion, next.ToString(CultureInfo.InvariantCulture), cancellationToken);
+        await NrisMeta.SetAsync(
+            db, NrisMeta.CatalogueLoadedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
 
-            await transaction.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            // After a failure the tracker may still hold a meta row that was not written; a reused context must not retry it.
-            db.ChangeTracker.Clear();
-        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Reads the whole catalogue back, each list in the order it was saved.</summary>

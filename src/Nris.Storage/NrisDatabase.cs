@@ -48,8 +48,15 @@ public static class NrisMeta
     internal static async Task SetAsync(NrisDbContext db, string key, string value, CancellationToken cancellationToken)
     {
         await db.Meta.Where(m => m.Key == key).ExecuteDeleteAsync(cancellationToken);
-        db.Meta.Add(new MetaEntity { Key = key, Value = value });
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        var entry = db.Meta.Add(new MetaEntity { Key = key, Value = value });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            // Detach only this row: the context may be a request's scoped context tracking other work.
+            entry.State = EntityState.Detached;
+        }
     }
 }

@@ -109,6 +109,21 @@ public abstract class StorageSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_inserted_values_are_stored_in_the_forms_ef_queries_use()
+    {
+        // The bulk path writes rows without EF; EF's own filters must still match them (enum names, dates, decimals).
+        await using var db = await MigratedAsync();
+        await new CatalogueStore(db).SaveAsync(SampleCatalogue.Full(), Ct);
+        Assert.Equal(1, await db.Territories.CountAsync(
+            t => t.Level == TerritoryLevel.Province && t.ValidFrom == new DateOnly(2025, 7, 1) && t.ValidTo == null, Ct));
+        Assert.Equal(2, await db.Territories.CountAsync(t => t.Level == TerritoryLevel.Commune, Ct));
+        Assert.Equal(1, await db.Indicators.CountAsync(i => i.MinValue == 0.1m, Ct));
+        Assert.Equal(1, await db.Indicators.CountAsync(i => i.MaxValue == 12345678901.25m, Ct));
+        Assert.Equal(1, await db.Regimes.CountAsync(r => r.Periodicity == Nris.Core.Periods.Periodicity.Quarterly, Ct));
+        Assert.Equal("Phường Ba Đình", await db.Territories.Where(t => t.Code == "00004").Select(t => t.Name).SingleAsync(Ct));
+    }
+
+    [Fact]
     public async Task Decimals_come_back_without_padding()
     {
         var indicator = SampleCatalogue.Full().Indicators[0] with { MinValue = 5m, MaxValue = 0.000000010m };
