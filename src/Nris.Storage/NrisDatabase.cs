@@ -18,7 +18,7 @@ public sealed class NrisDatabase(NrisDbContext db)
         await db.Database.MigrateAsync(cancellationToken);
         var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken);
         var latest = applied.LastOrDefault();
-        if (latest is not null)
+        if (latest is not null && latest != await NrisMeta.GetAsync(db, NrisMeta.SchemaMigration, cancellationToken))
         {
             await NrisMeta.SetAsync(db, NrisMeta.SchemaMigration, latest, cancellationToken);
         }
