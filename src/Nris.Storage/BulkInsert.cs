@@ -1,0 +1,130 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Nris.Storage;
+
+/// <summary>
+/// Inserts many rows of one entity type inside the context's current transaction, bypassing the change tracker:
+/// binary COPY on PostgreSQL, one prepared INSERT reused for every row on SQLite. EF's SaveChanges took over
+/// 20 seconds for the reference data (15,000 territories, 15,000 organizations, 11,000 successions); these take
+/// well under one. Columns, names and value conversions are read from the EF model, so the two never drift apart.
+/// </summary>
+internal static class BulkInsert
+{
+    public static async Task InsertAsync<T>(NrisDbContext db, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Bulk inserts run inside the caller's transaction.");
+        var entityType = db.Model.FindEntityType(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of the model.");
+        var table = entityType.GetTableName()!;
+        // Store-generated columns (the identity key) are left to the database, which numbers rows in insert order.
+        var columns = entityType.GetProperties()
+            .Where(p => p.ValueGenerated == ValueGenerated.Never)
+            .Select(p => new Column(p, p.GetColumnName(), (RelationalTypeMapping)p.GetTypeMapping()))
+            .ToArray();
+
+        try
+        {
+            switch (db.Database.GetDbConnection())
+            {
+                case NpgsqlConnection npgsql:
+                    await CopyAsync(npgsql, table, columns, rows, cancellationToken);
+                    break;
+                case SqliteConnection sqlite:
+                    await InsertEachAsync(sqlite, (SqliteTransaction)transaction.GetDbTransaction(), table, columns, rows, cancellationToken);
+                    break;
+                default:
+                    throw new NotSupportedException($"No bulk insert for {db.Database.ProviderName}.");
+            }
+        }
+        catch (DbException e)
+        {
+            // Same exception type as SaveChanges, so callers handle a constraint violation the same way on both databases.
+            throw new DbUpdateException($"Bulk insert into {table} failed: {e.Message}", e);
+        }
+    }
+
+    private static async Task CopyAsync<T>(
+        NpgsqlConnection connection, string table, Column[] columns, IEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        var sql = $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";
+        await using var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            foreach (var column in columns)
+            {
+                var value = column.ProviderValue(row!);
+                if (value is null)
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteAsync(value, PostgresType(value), cancellationToken);
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    // Binary COPY needs the exact wire type; the model only has these provider types.
+    private static NpgsqlDbType PostgresType(object value) => value switch
+    {
+        string => NpgsqlDbType.Text,
+        DateOnly => NpgsqlDbType.Date,
+        decimal => NpgsqlDbType.Numeric,
+        int => NpgsqlDbType.Integer,
+        long => NpgsqlDbType.Bigint,
+        bool => NpgsqlDbType.Boolean,
+        _ => throw new NotSupportedException($"No COPY type for {value.GetType().Name}."),
+    };
+
+    private static async Task InsertEachAsync<T>(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        string table,
+        Column[] columns,
+        IEnumerable<T> rows,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) " +
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        var names = columns.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        foreach (var row in rows)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < columns.Length; i++)
+            {
+                // EF's own type mapping makes the parameter, so values are stored exactly as SaveChanges would store them
+                // (enums as names, dates and decimals in EF's SQLite text forms).
+                var column = columns[i];
+                command.Parameters.Add(column.Mapping.CreateParameter(
+                    command, names[i], column.Property.PropertyInfo!.GetValue(row), column.Property.IsNullable));
+            }
+
+            // The statement text never changes, so Microsoft.Data.Sqlite prepares it once and reuses it.
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping)
+    {
+        public object? ProviderValue(object entity)
+        {
+            var value = Property.PropertyInfo!.GetValue(entity);
+            return value is null ? null : Mapping.Converter?.ConvertToProvider(value) ?? value;
+        }
+    }
+}

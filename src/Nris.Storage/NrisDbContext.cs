@@ -1,0 +1,182 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Nris.Storage.Entities;
+
+namespace Nris.Storage;
+
+/// <summary>
+/// The Nris database model, shared by both providers. Each provider has its own concrete context
+/// (<see cref="SqliteNrisDbContext"/>, <see cref="PostgresNrisDbContext"/>) so that each gets its own
+/// migration set: the SQL of the two differs (types, identity columns) even though the model is one.
+/// </summary>
+public abstract class NrisDbContext : DbContext
+{
+    /// <summary>Precision of decimal bounds: 20 integer digits and 8 decimals cover amounts in VND and rates.</summary>
+    internal const int DecimalPrecision = 28;
+    internal const int DecimalScale = 8;
+
+    protected NrisDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>"sqlite" or "postgres": the provider this context talks to.</summary>
+    public abstract string ProviderName { get; }
+
+    internal DbSet<TerritoryEntity> Territories => Set<TerritoryEntity>();
+    internal DbSet<TerritorySuccessionEntity> TerritorySuccessions => Set<TerritorySuccessionEntity>();
+    internal DbSet<OrganizationEntity> Organizations => Set<OrganizationEntity>();
+    internal DbSet<OrganizationSuccessionEntity> OrganizationSuccessions => Set<OrganizationSuccessionEntity>();
+    internal DbSet<InformationCategoryEntity> Categories => Set<InformationCategoryEntity>();
+    internal DbSet<CodelistEntity> Codelists => Set<CodelistEntity>();
+    internal DbSet<IndicatorEntity> Indicators => Set<IndicatorEntity>();
+    internal DbSet<RegimeEntity> Regimes => Set<RegimeEntity>();
+    internal DbSet<MetaEntity> Meta => Set<MetaEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<TerritoryEntity>(e =>
+        {
+            e.ToTable("territories");
+            Versioned(e, "territories", x => new { x.Code, x.ValidFrom }, x => x.Code);
+            e.HasIndex(x => new { x.Level, x.ValidFrom, x.ValidTo });
+            e.HasIndex(x => x.ParentCode);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(16);
+        });
+        modelBuilder.Entity<TerritorySuccessionEntity>(e =>
+        {
+            e.ToTable("territory_successions");
+            e.HasIndex(x => x.FromCode);
+            e.HasIndex(x => x.ToCode);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(16);
+        });
+        modelBuilder.Entity<OrganizationEntity>(e =>
+        {
+            e.ToTable("organizations");
+            Versioned(e, "organizations", x => new { x.Code, x.ValidFrom }, x => x.Code);
+            e.HasIndex(x => x.ParentCode);
+            e.HasIndex(x => x.TerritoryCode);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+        });
+        modelBuilder.Entity<OrganizationSuccessionEntity>(e =>
+        {
+            e.ToTable("organization_successions");
+            e.HasIndex(x => x.FromCode);
+            e.HasIndex(x => x.ToCode);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+        });
+        modelBuilder.Entity<InformationCategoryEntity>(e =>
+        {
+            e.ToTable("information_categories");
+            e.HasIndex(x => x.Code).IsUnique();
+        });
+        modelBuilder.Entity<CodelistEntity>(e =>
+        {
+            e.ToTable("codelists");
+            e.HasIndex(x => x.Code).IsUnique();
+        });
+        modelBuilder.Entity<IndicatorEntity>(e =>
+        {
+            e.ToTable("indicators");
+            e.HasIndex(x => x.Code).IsUnique();
+            e.HasIndex(x => x.CategoryCode);
+            e.Property(x => x.ValueType).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.TerritoryAggregation).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.TimeAggregation).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.MinValue).HasPrecision(DecimalPrecision, DecimalScale);
+            e.Property(x => x.MaxValue).HasPrecision(DecimalPrecision, DecimalScale);
+        });
+        modelBuilder.Entity<RegimeEntity>(e =>
+        {
+            e.ToTable("regimes");
+            e.HasIndex(x => new { x.Code, x.Version }).IsUnique();
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Periodicity).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Classification).HasConversion<string>().HasMaxLength(16);
+        });
+        modelBuilder.Entity<MetaEntity>(e =>
+        {
+            e.ToTable("nris_meta");
+            e.HasKey(x => x.Key);
+        });
+
+        ApplySnakeCase(modelBuilder);
+    }
+
+    private static void Versioned<T>(
+        EntityTypeBuilder<T> e,
+        string table,
+        System.Linq.Expressions.Expression<Func<T, object?>> codeAndFrom,
+        System.Linq.Expressions.Expression<Func<T, object?>> code)
+        where T : class
+    {
+        e.HasIndex(codeAndFrom).IsUnique();
+        // A unique index treats NULLs as distinct on both databases, so (code, NULL) alone would let two
+        // open-started versions of one code in. This partial index closes that gap on SQLite and on any
+        // PostgreSQL version (NULLS NOT DISTINCT needs PostgreSQL 15).
+        e.HasIndex(code, $"ux_{table}_code_open_from").IsUnique().HasFilter("valid_from IS NULL");
+    }
+
+    // Both databases get the same lower-case names, so SQL written by hand (reports, psql, sqlite3) needs
+    // no quoting. EFCore.NamingConventions is not on the package mirror, hence this small pass.
+    private static void ApplySnakeCase(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName()!;
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName("pk_" + table);
+            }
+
+            foreach (var index in entity.GetIndexes().Where(i => i.Name is null))
+            {
+                index.SetDatabaseName("ix_" + table + "_" + string.Join("_", index.Properties.Select(p => ToSnakeCase(p.Name))));
+            }
+        }
+    }
+
+    internal static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
+
+/// <summary>The embedded default: one SQLite file.</summary>
+public sealed class SqliteNrisDbContext(DbContextOptions<SqliteNrisDbContext> options) : NrisDbContext(options)
+{
+    public override string ProviderName => NrisStorageOptions.Sqlite;
+}
+
+/// <summary>The server database.</summary>
+public sealed class PostgresNrisDbContext(DbContextOptions<PostgresNrisDbContext> options) : NrisDbContext(options)
+{
+    public override string ProviderName => NrisStorageOptions.Postgres;
+}

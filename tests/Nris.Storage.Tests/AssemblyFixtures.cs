@@ -1,0 +1,4 @@
+using Nris.Testing;
+
+// One PostgreSQL cluster for the whole assembly; each test gets its own database in it.
+[assembly: AssemblyFixture(typeof(PostgresFixture))]

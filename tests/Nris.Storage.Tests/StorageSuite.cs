@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Nris.Core.Catalogue;
+using Nris.Storage.Entities;
+
+namespace Nris.Storage.Tests;
+
+/// <summary>
+/// The storage tests, run once per database by the concrete subclasses. Each test gets a fresh, empty database:
+/// a new SQLite file or a new PostgreSQL database in the assembly's cluster.
+/// </summary>
+public abstract class StorageSuite : IAsyncLifetime
+{
+    private NrisDbContextFactory? _factory;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected NrisDbContextFactory Factory => _factory ?? throw new InvalidOperationException("Not initialized.");
+
+    /// <summary>The provider under test.</summary>
+    protected abstract string Provider { get; }
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    protected abstract Task<string> CreateDatabaseAsync(CancellationToken cancellationToken);
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await CreateDatabaseAsync(Ct);
+        _factory = new NrisDbContextFactory(new NrisStorageOptions { Provider = Provider, ConnectionString = connectionString });
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    protected async Task<NrisDbContext> MigratedAsync()
+    {
+        var db = Factory.CreateDbContext();
+        await new NrisDatabase(db).MigrateAsync(Ct);
+        return db;
+    }
+
+    [Fact]
+    public async Task Context_matches_the_provider()
+    {
+        await using var db = Factory.CreateDbContext();
+        Assert.Equal(Provider, db.ProviderName);
+        Assert.Equal(Provider, new NrisDatabase(db).ProviderName);
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_once_and_a_second_run_changes_nothing()
+    {
+        await using (var db = Factory.CreateDbContext())
+        {
+            Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync(Ct));
+            await new NrisDatabase(db).MigrateAsync(Ct);
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+            Assert.True(await new CatalogueStore(db).IsEmptyAsync(Ct));
+        }
+
+        await using (var db = Factory.CreateDbContext())
+        {
+            var database = new NrisDatabase(db);
+            await database.MigrateAsync(Ct);
+            var history = await db.Database
+                .SqlQueryRaw<string>("SELECT \"MigrationId\" AS \"Value\" FROM \"__EFMigrationsHistory\"")
+                .ToListAsync(Ct);
+            var only = Assert.Single(history);
+            Assert.EndsWith("_Initial", only, StringComparison.Ordinal);
+            Assert.Equal(only, await database.GetMetaAsync(NrisMeta.SchemaMigration, Ct));
+
+            // Every catalogue table exists and is queryable under its snake_case name.
+            foreach (var table in new[]
+            {
+                "territories", "territory_successions", "organizations", "organization_successions",
+                "information_categories", "codelists", "indicators", "regimes", "nris_meta",
+            })
+            {
+                // Table names come from the fixed list above, never from input.
+#pragma warning disable EF1003
+                var count = await db.Database.SqlQueryRaw<int>("SELECT CAST(COUNT(*) AS INTEGER) AS \"Value\" FROM " + table).SingleAsync(Ct);
+#pragma warning restore EF1003
+                Assert.True(count >= 0);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Save_then_load_gives_back_the_same_catalogue()
+    {
+        var expected = SampleCatalogue.Full();
+        await using (var db = await MigratedAsync())
+        {
+            await new CatalogueStore(db).SaveAsync(expected, Ct);
+        }
+
+        await using (var db = Factory.CreateDbContext())
+        {
+            var actual = await new CatalogueStore(db).LoadAsync(Ct);
+            AssertSameCatalogue(expected, actual);
+            Assert.False(await new CatalogueStore(db).IsEmptyAsync(Ct));
+            Assert.Equal("1", await new NrisDatabase(db).GetMetaAsync(NrisMeta.CatalogueVersion, Ct));
+            Assert.NotNull(await new NrisDatabase(db).GetMetaAsync(NrisMeta.CatalogueLoadedAt, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task Bulk_inserted_values_are_stored_in_the_forms_ef_queries_use()
+    {
+        // The bulk path writes rows without EF; EF's own filters must still match them (enum names, dates, decimals).
+        await using var db = await MigratedAsync();
+        await new CatalogueStore(db).SaveAsync(SampleCatalogue.Full(), Ct);
+        Assert.Equal(1, await db.Territories.CountAsync(
+            t => t.Level == TerritoryLevel.Province && t.ValidFrom == new DateOnly(2025, 7, 1) && t.ValidTo == null, Ct));
+        Assert.Equal(2, await db.Territories.CountAsync(t => t.Level == TerritoryLevel.Commune, Ct));
+        Assert.Equal(1, await db.Indicators.CountAsync(i => i.MinValue == 0.1m, Ct));
+        Assert.Equal(1, await db.Indicators.CountAsync(i => i.MaxValue == 12345678901.25m, Ct));
+        Assert.Equal(1, await db.Regimes.CountAsync(r => r.Periodicity == Nris.Core.Periods.Periodicity.Quarterly, Ct));
+        Assert.Equal("Phường Ba Đình", await db.Territories.Where(t => t.Code == "00004").Select(t => t.Name).SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Decimals_come_back_without_padding()
+    {
+        var indicator = SampleCatalogue.Full().Indicators[0] with { MinValue = 5m, MaxValue = 0.000000010m };
+        await using var db = await MigratedAsync();
+        var store = new CatalogueStore(db);
+        await store.SaveAsync(CatalogueContent.Empty with { Indicators = [indicator] }, Ct);
+        var loaded = Assert.Single((await store.LoadAsync(Ct)).Indicators);
+        Assert.Equal("5", loaded.MinValue!.Value.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("0.00000001", loaded.MaxValue!.Value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Saving_again_replaces_the_catalogue()
+    {
+        await using var db = await MigratedAsync();
+        var store = new CatalogueStore(db);
+        await store.SaveAsync(SampleCatalogue.Full(), Ct);
+        await store.SaveAsync(SampleCatalogue.Full(), Ct);
+        AssertSameCatalogue(SampleCatalogue.Full(), await store.LoadAsync(Ct));
+
+        await store.SaveAsync(SampleCatalogue.Small(), Ct);
+        AssertSameCatalogue(SampleCatalogue.Small(), await store.LoadAsync(Ct));
+        Assert.Equal("3", await new NrisDatabase(db).GetMetaAsync(NrisMeta.CatalogueVersion, Ct));
+
+        await store.SaveAsync(CatalogueContent.Empty, Ct);
+        Assert.True(await store.IsEmptyAsync(Ct));
+
+        // Any one list makes the catalogue non-empty, not only territories.
+        await store.SaveAsync(CatalogueContent.Empty with { Regimes = [SampleCatalogue.Full().Regimes[0]] }, Ct);
+        Assert.False(await store.IsEmptyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_database_rejects_a_second_version_with_the_same_code_and_start()
+    {
+        await using var db = await MigratedAsync();
+        db.Territories.Add(Territory("00004", new DateOnly(2025, 7, 1)));
+        db.Territories.Add(Territory("00004", new DateOnly(2025, 7, 1)));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+    }
+
+    [Fact]
+    public async Task The_database_rejects_two_open_started_versions_of_one_code()
+    {
+        await using var db = await MigratedAsync();
+        db.Territories.Add(Territory("VN", null));
+        db.Territories.Add(Territory("VN", null));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+
+        db.ChangeTracker.Clear();
+        db.Territories.Add(Territory("VN", null));
+        db.Territories.Add(Territory("VN", new DateOnly(2025, 7, 1)));
+        await db.SaveChangesAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_failed_save_leaves_the_previous_catalogue_intact()
+    {
+        var previous = SampleCatalogue.Full();
+        await using var db = await MigratedAsync();
+        var store = new CatalogueStore(db);
+        await store.SaveAsync(previous, Ct);
+
+        // The duplicate is the last territory, so the deletes and most inserts have run when the database objects.
+        var bad = SampleCatalogue.Small() with
+        {
+            Territories = [.. SampleCatalogue.Small().Territories, SampleCatalogue.Small().Territories[0]],
+        };
+        await Assert.ThrowsAsync<DbUpdateException>(() => store.SaveAsync(bad, Ct));
+
+        AssertSameCatalogue(previous, await store.LoadAsync(Ct));
+        Assert.Equal("1", await new NrisDatabase(db).GetMetaAsync(NrisMeta.CatalogueVersion, Ct));
+
+        // The same context is still usable afterwards.
+        await store.SaveAsync(SampleCatalogue.Small(), Ct);
+        AssertSameCatalogue(SampleCatalogue.Small(), await store.LoadAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Data_survives_closing_and_reopening_the_database()
+    {
+        await using (var db = await MigratedAsync())
+        {
+            await new CatalogueStore(db).SaveAsync(SampleCatalogue.Full(), Ct);
+        }
+
+        ClosePools();
+        var reopened = new NrisDbContextFactory(Factory.Options);
+        await using (var db = reopened.CreateDbContext())
+        {
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+            AssertSameCatalogue(SampleCatalogue.Full(), await new CatalogueStore(db).LoadAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task A_catalogue_the_size_of_the_reference_data_saves_and_loads()
+    {
+        var content = SampleCatalogue.Bulk(territories: 15_000, organizations: 15_000);
+        await using var db = await MigratedAsync();
+        var store = new CatalogueStore(db);
+
+        var clock = Stopwatch.StartNew();
+        await store.SaveAsync(content, Ct);
+        var saved = clock.Elapsed;
+
+        clock.Restart();
+        var loaded = await store.LoadAsync(Ct);
+        var load = clock.Elapsed;
+
+        clock.Restart();
+        await store.SaveAsync(content, Ct);
+        var resaved = clock.Elapsed;
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Provider}: {content.Territories.Count} territories + {content.Organizations.Count} organizations + " +
+            $"{content.TerritorySuccessions.Count} successions: save {saved.TotalMilliseconds:F0} ms, " +
+            $"load {load.TotalMilliseconds:F0} ms, replace {resaved.TotalMilliseconds:F0} ms"));
+
+        Assert.Equal(content.Territories.Count, loaded.Territories.Count);
+        Assert.Equal(content.Organizations.Count, loaded.Organizations.Count);
+        Assert.Equal(content.TerritorySuccessions.Count, loaded.TerritorySuccessions.Count);
+        Assert.Equal(SampleCatalogue.Json(content.Territories[^1]), SampleCatalogue.Json(loaded.Territories[^1]));
+        Assert.Equal(SampleCatalogue.Json(content.Organizations[7_777]), SampleCatalogue.Json(loaded.Organizations[7_777]));
+        Assert.Equal(content.Territories.Count, await db.Territories.CountAsync(Ct));
+    }
+
+    /// <summary>Releases pooled connections, so reopening really opens the file or server connection again.</summary>
+    protected abstract void ClosePools();
+
+    private static TerritoryEntity Territory(string code, DateOnly? from) => new()
+    {
+        Code = code,
+        ValidFrom = from,
+        Level = TerritoryLevel.Commune,
+        Name = "Phường Ba Đình",
+        NameEn = "Ba Dinh Ward",
+        ShortName = "Ba Đình",
+        ShortNameEn = "Ba Dinh",
+        UnitType = "Phường",
+        UnitTypeEn = "Ward",
+    };
+
+    // Records holding lists compare by reference, so compare the catalogue file form, list by list for readable failures.
+    private static void AssertSameCatalogue(CatalogueContent expected, CatalogueContent actual)
+    {
+        Assert.Equal(SampleCatalogue.Json(expected.Territories), SampleCatalogue.Json(actual.Territories));
+        Assert.Equal(SampleCatalogue.Json(expected.TerritorySuccessions), SampleCatalogue.Json(actual.TerritorySuccessions));
+        Assert.Equal(SampleCatalogue.Json(expected.Organizations), SampleCatalogue.Json(actual.Organizations));
+        Assert.Equal(SampleCatalogue.Json(expected.OrganizationSuccessions), SampleCatalogue.Json(actual.OrganizationSuccessions));
+        Assert.Equal(SampleCatalogue.Json(expected.Categories), SampleCatalogue.Json(actual.Categories));
+        Assert.Equal(SampleCatalogue.Json(expected.Codelists), SampleCatalogue.Json(actual.Codelists));
+        Assert.Equal(SampleCatalogue.Json(expected.Indicators), SampleCatalogue.Json(actual.Indicators));
+        Assert.Equal(SampleCatalogue.Json(expected.Regimes), SampleCatalogue.Json(actual.Regimes));
+        Assert.Equal(SampleCatalogue.Json(expected), SampleCatalogue.Json(actual));
+
+        // Where records hold no lists, record equality must agree too (it is what callers use).
+        Assert.Equal(expected.Territories, actual.Territories);
+        Assert.Equal(expected.Organizations, actual.Organizations);
+        Assert.Equal(expected.TerritorySuccessions, actual.TerritorySuccessions);
+        Assert.Equal(expected.OrganizationSuccessions, actual.OrganizationSuccessions);
+        Assert.Equal(expected.Categories, actual.Categories);
+    }
+}
