@@ -104,5 +104,6 @@ public sealed record Indicator(
     IReadOnlyList<string>? SourceOrder = null)
 {
     /// <summary>Whether this indicator is computed from others rather than reported.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsDerived => !string.IsNullOrWhiteSpace(Formula);
 }

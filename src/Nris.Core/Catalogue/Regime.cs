@@ -116,5 +116,6 @@ public sealed record Regime(
     public const string ParentRecipient = "parent";
 
     /// <summary>All rows of the form, section by section.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<FormRow> Rows => Sections.SelectMany(s => s.Rows);
 }
