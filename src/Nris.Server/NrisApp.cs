@@ -1,14 +1,102 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+using Nris.Server.Api;
+using Nris.Server.Catalogue;
+using Nris.Server.Hosting;
+using Nris.Storage;
+
 namespace Nris.Server;
 
 /// <summary>Builds the Nris web application; used by Program, the `nris serve` command and the tests.</summary>
 public static class NrisApp
 {
+    public const string DefaultUrl = "http://localhost:5080";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // The content root is where the binaries and their data files are, not wherever the process was started.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
+
         var app = builder.Build();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        UsePipeline(app);
         return app;
     }
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddNrisStorage(configuration);
+        services.AddSingleton<CatalogueState>();
+        services.AddSingleton<NrisBootstrap>();
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Nris — National Reporting Information System API";
+            doc.Info.Description = "Hệ thống thông tin báo cáo quốc gia. Every error is an RFC 9457 problem document in English (title, detail) and Vietnamese (titleVi, detailVi).";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks();
+    }
+
+    private static void UsePipeline(WebApplication app)
+    {
+        // Unhandled exceptions become a bare 500 problem: never a stack trace or SQL in a response.
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var feature = context.Features.Get<IExceptionHandlerFeature>();
+            var (status, result) = feature?.Error is BadHttpRequestException bad
+                ? (bad.StatusCode, Problems.Create(bad.StatusCode, "bad-request", "Invalid request", "Yêu cầu không hợp lệ",
+                    "The request could not be read: " + bad.Message, "Không đọc được yêu cầu: " + bad.Message))
+                : (StatusCodes.Status500InternalServerError, Problems.Create(500, "internal", "Internal error", "Lỗi hệ thống",
+                    "The server could not complete the request. The error was logged.",
+                    "Máy chủ không xử lý được yêu cầu. Lỗi đã được ghi lại."));
+            context.Response.StatusCode = status;
+            await result.ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages(async ctx =>
+        {
+            var status = ctx.HttpContext.Response.StatusCode;
+            var result = status == StatusCodes.Status404NotFound
+                ? Problems.Create(404, "not-found", "Not found", "Không tìm thấy",
+                    $"There is no resource at {Query.Truncate(ctx.HttpContext.Request.Path)}.",
+                    $"Không có tài nguyên tại {Query.Truncate(ctx.HttpContext.Request.Path)}.")
+                : Problems.Create(status, "http-" + status, ReasonPhrase(status), ReasonPhrase(status),
+                    $"The request failed with status {status}.", $"Yêu cầu thất bại với mã {status}.");
+            await result.ExecuteAsync(ctx.HttpContext);
+        });
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Nris API v1");
+            o.DocumentTitle = "Nris API";
+        });
+        app.MapHealthChecks("/health");
+        app.MapCatalogueEndpoints();
+    }
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    /// <summary>Migrates the database, loads reference data and the demo catalogue when empty, and warms the catalogue.</summary>
+    public static Task PrepareAsync(WebApplication app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<NrisBootstrap>().RunAsync(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Nris.Server;
 
 var app = NrisApp.Build(args);
+await NrisApp.PrepareAsync(app);
 await app.RunAsync();

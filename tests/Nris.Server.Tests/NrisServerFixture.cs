@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Nris.Server;
 
 [assembly: AssemblyFixture(typeof(Nris.Server.Tests.NrisServerFixture))]
@@ -35,7 +37,7 @@ public sealed class NrisServerFixture : IAsyncLifetime
         ]);
         await NrisApp.PrepareAsync(_app, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress };
     }

@@ -46,10 +46,13 @@ public sealed class NrisBootstrap(
         }
 
         await store.SaveAsync(content, cancellationToken);
-        logger.LogInformation(
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
             "Loaded the catalogue into an empty database: {Territories} territory versions, {Organizations} organizations, {Indicators} indicators, {Regimes} regimes in {Elapsed} ms",
             content.Territories.Count, content.Organizations.Count, content.Indicators.Count, content.Regimes.Count,
             watch.ElapsedMilliseconds);
+        }
     }
 
     public async Task ReloadCatalogueAsync(CatalogueStore store, CancellationToken cancellationToken)

@@ -101,7 +101,7 @@ public sealed class CatalogueEndpointsTests(NrisServerFixture server)
     [Fact]
     public async Task Monthly_regime_periods_carry_decree_09_cutoff_windows_and_deadlines()
     {
-        var json = await server.GetJsonAsync("/api/regimes/KTXH-TINH-M/periods?year=2026");
+        var json = await server.GetJsonAsync("/api/regimes/KTXH-TINH-THANG/periods?year=2026");
         var periods = json.GetProperty("periods").EnumerateArray().ToList();
         Assert.Equal(12, periods.Count);
         Assert.Equal("2026-M01", periods[0].GetProperty("period").GetString());
@@ -117,7 +117,7 @@ public sealed class CatalogueEndpointsTests(NrisServerFixture server)
             Assert.True(deadline >= cutoffEnd, $"{p.GetProperty("period")}: the deadline {deadline} is before the cutoff end {cutoffEnd}");
         }
 
-        var bad = await server.GetJsonAsync("/api/regimes/KTXH-TINH-M/periods?year=twenty", 400);
+        var bad = await server.GetJsonAsync("/api/regimes/KTXH-TINH-THANG/periods?year=twenty", 400);
         Assert.Equal("year", bad.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
