@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,7 +87,8 @@ public static class NrisCli
 
             var app = NrisApp.Build([.. args]);
             await NrisApp.PrepareAsync(app, ct);
-            await app.RunAsync(ct);
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
             return 0;
         });
         return command;
@@ -246,7 +248,7 @@ public static class NrisCli
             {
                 foreach (var p in problems)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync(p.ToString());
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"{p.ItemKind} {p.Code} ({p.Field}): {p.Message} / {p.MessageEn}");
                 }
 
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"{problems.Count} problems; nothing was imported / không nhập gì.");

@@ -1,1 +1,3 @@
-return 0;
+using Nris.Cli;
+
+return await NrisCli.RunAsync(args, Console.Out, Console.Error);

@@ -51,7 +51,8 @@ public sealed class NrisCliTests : IDisposable
     [InlineData("--parent", "99")]
     public async Task Bad_unit_options_fail_with_a_message_naming_the_option(string option, string value)
     {
-        var result = await RunAsync("units", option, value, "--at", option == "--at" ? value : "2025-07-01");
+        string[] args = option == "--at" ? ["units", "--at", value] : ["units", option, value, "--at", "2025-07-01"];
+        var result = await RunAsync(args);
         Assert.NotEqual(0, result.Exit);
         Assert.Contains(option, result.Err);
         Assert.Equal("", result.Out);
