@@ -19,30 +19,40 @@ public sealed record CatalogueExpressionScan(
 }
 
 /// <summary>
-/// Reads the two expression languages of the catalogue just far enough to check them: indicator formulas
-/// (<c>GRDP / POP_AVG</c>: codes, numbers, + - * / and parentheses) and validation rules over form cells
-/// (<c>A01 = A02 + A03</c>, <c>if(C01 &gt; 0, C02 &gt; 0)</c>, <c>A01[F] &lt;= A01</c>). It checks the grammar and lists
-/// the names used; evaluating rules belongs to validation, not to the catalogue.
+/// Reads the two expression languages of the catalogue far enough to check them: indicator formulas
+/// (<c>GRDP / POP_AVG</c>: codes, numbers, + - * / and parentheses) with a small recognizer here, and validation
+/// rules over form cells with the validation engine's own parser (<see cref="Validation.RuleExpression"/>), so a rule
+/// that passes the catalogue check is exactly a rule the engine can evaluate.
 /// </summary>
 public static class CatalogueExpressions
 {
     /// <summary>Functions a rule may call, with the number of arguments each takes (max -1: any number).</summary>
-    public static IReadOnlyDictionary<string, (int Min, int Max)> RuleFunctions { get; } =
-        new Dictionary<string, (int Min, int Max)>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["if"] = (2, 3),
-            ["abs"] = (1, 1),
-            ["sum"] = (1, -1),
-            ["prev"] = (1, 1),
-            ["same_period_last_year"] = (1, 1),
-            ["isblank"] = (1, 1),
-        };
+    public static IReadOnlyDictionary<string, (int Min, int Max)> RuleFunctions => Validation.RuleExpression.Functions;
 
     /// <summary>Scans an indicator formula; references are indicator codes.</summary>
-    public static CatalogueExpressionScan ScanFormula(string formula) => new Parser(formula, rules: false).Run();
+    public static CatalogueExpressionScan ScanFormula(string formula) => new Parser(formula).Run();
 
     /// <summary>Scans a validation rule; references are form cells.</summary>
-    public static CatalogueExpressionScan ScanRule(string expression) => new Parser(expression, rules: true).Run();
+    public static CatalogueExpressionScan ScanRule(string expression)
+    {
+        if (!Validation.RuleExpression.TryParse(expression ?? string.Empty, out var parsed, out var error))
+        {
+            return new CatalogueExpressionScan([], error!.MessageVi, error.MessageEn);
+        }
+
+        if (!parsed!.IsCondition)
+        {
+            return new CatalogueExpressionScan([],
+                "quy tắc phải là một điều kiện (so sánh), không phải một số",
+                "a rule must be a condition (a comparison), not a number");
+        }
+
+        return new CatalogueExpressionScan(
+            parsed.References
+                .Select(r => new CatalogueCellReference(r.RowCode, r.Column == Codelist.TotalCode ? null : r.Column))
+                .ToList(),
+            null, null);
+    }
 
     private enum TokenKind
     {
@@ -54,21 +64,18 @@ public static class CatalogueExpressions
 
     private readonly record struct Token(TokenKind Kind, string Text, int Position);
 
-    /// <summary>A recursive-descent recognizer: or → and → not → comparison → sum → product → unary → primary.</summary>
+    /// <summary>A recursive-descent recognizer for formulas: sum → product → unary → primary.</summary>
     private sealed class Parser
     {
-        private static readonly string[] Comparisons = ["=", "<>", "<=", ">=", "<", ">"];
         private readonly List<Token> _tokens = [];
         private readonly List<CatalogueCellReference> _references = [];
         private readonly string _text;
-        private readonly bool _rules;
         private int _next;
         private (string Vi, string En)? _error;
 
-        public Parser(string text, bool rules)
+        public Parser(string text)
         {
             _text = text ?? string.Empty;
-            _rules = rules;
         }
 
         public CatalogueExpressionScan Run()
@@ -124,10 +131,8 @@ public static class CatalogueExpressions
                 }
                 else
                 {
-                    var two = i + 1 < _text.Length ? _text.Substring(i, 2) : string.Empty;
-                    var symbol = two is "<>" or "<=" or ">=" ? two : c.ToString();
-                    var allowed = _rules ? "+-*/(),=<>[]" : "+-*/()";
-                    if (symbol.Length == 1 && !allowed.Contains(c, StringComparison.Ordinal))
+                    var symbol = c.ToString();
+                    if (!"+-*/()".Contains(c, StringComparison.Ordinal))
                     {
                         return Fail(new Token(TokenKind.Symbol, symbol, i), $"ký tự '{c}' không được dùng", $"character '{c}' is not allowed");
                     }
@@ -139,47 +144,7 @@ public static class CatalogueExpressions
             return true;
         }
 
-        private bool Expression() => _rules ? Or() : Additive();
-
-        private bool Or() => Chain(And, "or");
-
-        private bool And() => Chain(Not, "and");
-
-        private bool Chain(Func<bool> operand, string keyword)
-        {
-            if (!operand())
-            {
-                return false;
-            }
-            while (IsKeyword(Peek, keyword))
-            {
-                _next++;
-                if (!operand())
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private bool Not()
-        {
-            if (IsKeyword(Peek, "not"))
-            {
-                _next++;
-                return Not();
-            }
-            if (!Additive())
-            {
-                return false;
-            }
-            if (Peek.Kind == TokenKind.Symbol && Comparisons.Contains(Peek.Text))
-            {
-                _next++;
-                return Additive();
-            }
-            return true;
-        }
+        private bool Expression() => Additive();
 
         private bool Additive()
         {
@@ -236,10 +201,6 @@ public static class CatalogueExpressions
                 case TokenKind.Symbol when token.Text == "(":
                     _next++;
                     return Expression() && Expect(")");
-                case TokenKind.Name when IsKeyword(token, "and") || IsKeyword(token, "or") || IsKeyword(token, "not"):
-                    return Fail(token, $"thiếu toán hạng trước '{token.Text}'", $"an operand is missing before '{token.Text}'");
-                case TokenKind.Name when _rules && _tokens[_next + 1] is { Kind: TokenKind.Symbol, Text: "(" }:
-                    return Call(token);
                 case TokenKind.Name:
                     _next++;
                     return Reference(token);
@@ -250,67 +211,9 @@ public static class CatalogueExpressions
             }
         }
 
-        private bool Call(Token name)
-        {
-            if (!RuleFunctions.TryGetValue(name.Text, out var arity))
-            {
-                return Fail(name, $"hàm '{name.Text}' không tồn tại", $"unknown function '{name.Text}'");
-            }
-            _next += 2;
-            var count = 0;
-            if (!(Peek.Kind == TokenKind.Symbol && Peek.Text == ")"))
-            {
-                while (true)
-                {
-                    if (!Expression())
-                    {
-                        return false;
-                    }
-                    count++;
-                    if (Peek is not { Kind: TokenKind.Symbol, Text: "," })
-                    {
-                        break;
-                    }
-                    _next++;
-                }
-            }
-            if (!Expect(")"))
-            {
-                return false;
-            }
-            if (count < arity.Min || (arity.Max >= 0 && count > arity.Max))
-            {
-                var expected = arity.Max < 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"{arity.Min}+")
-                    : arity.Min == arity.Max
-                        ? arity.Min.ToString(CultureInfo.InvariantCulture)
-                        : string.Create(CultureInfo.InvariantCulture, $"{arity.Min}–{arity.Max}");
-                return Fail(name,
-                    string.Create(CultureInfo.InvariantCulture, $"hàm '{name.Text}' nhận {expected} đối số, không phải {count}"),
-                    string.Create(CultureInfo.InvariantCulture, $"function '{name.Text}' takes {expected} arguments, not {count}"));
-            }
-            return true;
-        }
-
         private bool Reference(Token name)
         {
-            string? column = null;
-            if (_rules && Peek is { Kind: TokenKind.Symbol, Text: "[" })
-            {
-                _next++;
-                var code = Peek;
-                if (code.Kind is not (TokenKind.Name or TokenKind.Number))
-                {
-                    return Fail(code, "thiếu mã cột trong [ ]", "a column code is missing inside [ ]");
-                }
-                _next++;
-                if (!Expect("]"))
-                {
-                    return false;
-                }
-                column = code.Text;
-            }
-            _references.Add(new CatalogueCellReference(name.Text, column));
+            _references.Add(new CatalogueCellReference(name.Text, null));
             return true;
         }
 
@@ -323,9 +226,6 @@ public static class CatalogueExpressions
             }
             return Fail(Peek, $"thiếu '{symbol}'", $"'{symbol}' expected");
         }
-
-        private static bool IsKeyword(Token token, string keyword) =>
-            token.Kind == TokenKind.Name && string.Equals(token.Text, keyword, StringComparison.OrdinalIgnoreCase);
 
         private bool Fail(Token at, string vi, string en)
         {

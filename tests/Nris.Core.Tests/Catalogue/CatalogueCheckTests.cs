@@ -235,7 +235,17 @@ public sealed class CatalogueCheckTests
 
     [Fact]
     public void Rule_with_an_unknown_function() =>
-        Single(WithRule("max(A01, A02) > 0"), CatalogueItemKind.Regime, "rules[R09].expression");
+        Single(WithRule("median(A01, A02) > 0"), CatalogueItemKind.Regime, "rules[R09].expression");
+
+    [Fact]
+    public void Rule_functions_are_the_validation_engines_own() =>
+        Assert.DoesNotContain(
+            CatalogueCheck.Check(WithRule("max(A01, A02) >= min(A01, A02) and round(A01, 0) >= 0")),
+            p => p.Field.StartsWith("rules[R09]", StringComparison.Ordinal));
+
+    [Fact]
+    public void A_rule_must_be_a_condition() =>
+        Single(WithRule("A01 + A02"), CatalogueItemKind.Regime, "rules[R09].expression");
 
     [Fact]
     public void Rule_with_wrong_argument_count() =>
