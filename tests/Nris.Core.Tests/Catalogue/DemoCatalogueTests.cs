@@ -78,7 +78,7 @@ public sealed class DemoCatalogueTests
     {
         var demo = LoadDemo();
         // The organization codes the demo regimes use, as reference data will define them.
-        var codes = new[] { "CP", "VPCP", "BTC", "BCA", "BCT", "BYT", "BGDDT", "BNNMT", "BNV", "NHNN", "CTK" };
+        var codes = new[] { "CP", "VPCP", "BTC", "BCA", "BCT", "BYT", "BGDDT", "BNNMT", "BNV", "NHNN", "CTK", "TCTK" };
         var organizations = codes
             .Select(c => new Organization(c, Validity.Always, c == "CP" ? OrganizationKind.Government : OrganizationKind.Ministry,
                 c, c, c, c == "CP" ? null : "CP"))
