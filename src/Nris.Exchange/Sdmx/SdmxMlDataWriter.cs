@@ -122,7 +122,7 @@ public static class SdmxMlDataWriter
             {
                 ExchangeAction.Delete => "Delete",
                 ExchangeAction.Replace => "Replace",
-                _ => v30 ? "Merge" : "Append",
+                _ => "Append",
             };
             if (format == SdmxMlDataFormat.Generic21)
             {
@@ -134,6 +134,11 @@ public static class SdmxMlDataWriter
                 var ssNs = v30 ? V30Specific : V21Specific;
                 w.WriteAttributeString("structureRef", ssNs, "STR1");
                 w.WriteAttributeString("action", ssNs, action);
+                if (!v30)
+                {
+                    w.WriteAttributeString("dataScope", ssNs, "DataStructure");
+                }
+
                 w.WriteAttributeString("type", Xsi, "ns1:DataSetType");
             }
 
