@@ -120,4 +120,24 @@ public sealed class FuzzTests
     public void SDMX_CSV_reader_survives_mutations() => Fuzz(
         [.. SdmxJsonCsvTests.CsvSamples.Select(f => (string)f.Data)],
         (s, ct) => SdmxCsv.Read(s, null, null, ct));
+
+    [Fact]
+    public void DHIS2_XML_reader_survives_mutations() => Fuzz(
+        ["dhis2/dataValueSetA.xml", "dhis2/dataValueSetADeleted.xml"],
+        (s, ct) => Nris.Exchange.Dhis2.Dhis2DataValueSets.Read(s, Nris.Exchange.Dhis2.Dhis2Format.Xml, null, ct));
+
+    [Fact]
+    public void DHIS2_JSON_reader_survives_mutations() => Fuzz(
+        ["dhis2/dataValueSetJ.json"],
+        (s, ct) => Nris.Exchange.Dhis2.Dhis2DataValueSets.Read(s, Nris.Exchange.Dhis2.Dhis2Format.Json, null, ct));
+
+    [Fact]
+    public void DHIS2_CSV_reader_survives_mutations() => Fuzz(
+        ["dhis2/dataValueSetBooleanTest.csv"],
+        (s, ct) => Nris.Exchange.Dhis2.Dhis2DataValueSets.Read(s, Nris.Exchange.Dhis2.Dhis2Format.Csv, null, ct));
+
+    [Fact]
+    public void ADX_reader_survives_mutations() => Fuzz(
+        [.. Dhis2AdxTests.AdxSamples.Select(f => (string)f.Data)],
+        (s, ct) => Nris.Exchange.Adx.Adx.Read(s, null, ct));
 }
