@@ -246,17 +246,20 @@ public sealed partial class AggregationEngine
             return info.Formula is null || depth >= MaxFormulaDepth ? AggregateValue.Empty : Formula(info, q, depth);
         }
 
+        // An answer for one source names it even when nothing is known, so the answer does not depend on which
+        // codes happen to be interned (an incremental engine may know more of them than a rebuilt one).
+        var nothing = q.SourceCode is null ? AggregateValue.Empty : AggregateValue.Empty with { Source = q.SourceCode };
         if (!_disaggregations.TryGet(q.Disaggregation ?? string.Empty, out var disaggregation) ||
             !_codes.TryGet(q.TerritoryCode ?? string.Empty, out var code))
         {
-            return AggregateValue.Empty;
+            return nothing;
         }
 
         if (q.SourceCode is { } sourceCode)
         {
             if (!_sources.TryGet(sourceCode, out var source) || !_seriesIds.TryGetValue((indicator, disaggregation, source), out var id))
             {
-                return AggregateValue.Empty;
+                return nothing;
             }
 
             var a = Evaluate(_series[id], code, q.Period, q.Mode, q.AsNowDate);
