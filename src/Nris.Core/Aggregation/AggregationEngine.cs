@@ -700,7 +700,7 @@ public sealed partial class AggregationEngine : IDisposable
         public Dictionary<int, Node> Nodes { get; } = [];
     }
 
-    /// <summary>One materialized territory aggregate: 24 bytes in its group's dictionary.</summary>
+    /// <summary>One materialized territory aggregate (32 bytes plus its dictionary entry); there are far fewer than facts.</summary>
     private readonly record struct Node(decimal Value, int Reported, AggregateFlags Flags, bool HasValue, bool Any);
 
     /// <summary>Dense ids for strings and periods; written by the one writer only.</summary>
