@@ -1,0 +1,731 @@
+using System.Collections.Concurrent;
+using Nris.Core.Catalogue;
+using Nris.Core.Periods;
+using Nris.Core.Submissions;
+using Nris.Core.Validation;
+
+namespace Nris.Core.Aggregation;
+
+/// <summary>
+/// The aggregate cube of issue #5: current facts aggregated up the administrative hierarchy valid for each period,
+/// per source, and over time, disaggregations, derived formulas, growth and boundary changes on query.
+/// Built once from the current values (<see cref="Build"/>) and then kept current by <see cref="Apply(FactDelta)"/> as each
+/// ledger entry is applied; the incremental result is always the same as a rebuild.
+/// </summary>
+/// <remarks>
+/// <para><b>Semantics.</b> A period's hierarchy is the one in force on its last day; a fact whose territory does not
+/// exist on that day is kept (for provenance) but not placed in any aggregate (<see cref="UnplacedFacts"/>). The value
+/// of (series, territory, period) is the territory's own reported value when it has one, otherwise the indicator's
+/// territory rule applied to its children's values, in code order (sum, average, weighted average by the weight
+/// indicator's total at the same child, period and source, min, max; none is never aggregated). When neither exists at
+/// that period, coarser periods are derived from the coarsest finer periodicity the series has data in (weeks
+/// aggregate only to themselves) by the time rule, flagged <see cref="AggregateFlags.Partial"/> when a child period
+/// lacks a value. Derived indicators are evaluated from the aggregated cells of their operands.</para>
+/// <para><b>Completeness.</b> A series' reporting level is the deepest level at which it has a placed fact.
+/// Expected = the units at that level under the territory; reported = those covered by a reported value (a unit's
+/// own value covers everything under it).</para>
+/// <para><b>Storage.</b> Facts live in one compact hash table (<see cref="FactTable"/>, ~24–43 bytes a fact).
+/// Territory aggregates are materialized per (series, period) for every territory above a fact; time, as-now,
+/// derived formulas and growth are computed on query from them. A change recomputes the aggregates on the path from
+/// the fact's territory to the nation from their children, so min/max, averages and weighted averages need no
+/// inverse, and incremental and rebuilt results are bit for bit the same.</para>
+/// <para><b>Threads.</b> One writer (the projection) and many readers: writes take a write lock, queries a read lock,
+/// so a reader never sees a half-applied delta.</para>
+/// </remarks>
+public sealed partial class AggregationEngine : IDisposable
+{
+    private const int MaxSeries = (1 << 23) - 1;
+    private const int MaxPeriods = (1 << 20) - 1;
+    private const int MaxCodes = (1 << 20) - 1;
+    private const int LevelCount = 4;
+
+    private readonly CatalogueSnapshot _catalogue;
+    private readonly TerritoryIndex _territories;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly FactTable _facts = new();
+
+    private readonly Dictionary<string, int> _indicatorIds = new(StringComparer.Ordinal);
+    private readonly List<IndicatorInfo> _indicators = [];
+    private readonly Interner<string> _disaggregations = new(StringComparer.Ordinal);
+    private readonly Interner<string> _sources = new(StringComparer.Ordinal);
+    private readonly Interner<string> _codes = new(StringComparer.Ordinal);
+    private readonly Interner<Period> _periods = new(EqualityComparer<Period>.Default);
+    private readonly Dictionary<(int Indicator, int Disaggregation, int Source), int> _seriesIds = [];
+    private readonly List<SeriesState> _series = [];
+    private readonly int _totalId;
+    private readonly int _apportionIndicator;
+
+    // The hierarchy changes only on a few dates; between two of them ("an epoch") children and ancestors are fixed,
+    // so they are cached per (code, epoch) rather than per date.
+    private readonly DateOnly[] _changeDates;
+    private readonly ConcurrentDictionary<long, int[]> _children = new();
+    private readonly ConcurrentDictionary<long, int[]> _ancestors = new();
+    private readonly ConcurrentDictionary<long, int> _levels = new();
+    private readonly ConcurrentDictionary<long, int> _expected = new();
+
+    private AggregationEngine(CatalogueSnapshot catalogue, AggregationOptions options)
+    {
+        _catalogue = catalogue;
+        _territories = catalogue.Territories;
+        Options = options;
+        _totalId = _disaggregations.Intern(Disaggregations.Total);
+        foreach (var t in _territories.All)
+        {
+            _codes.Intern(t.Code);
+        }
+
+        var dates = new SortedSet<DateOnly>();
+        foreach (var t in _territories.All)
+        {
+            if (t.Validity.From is { } from)
+            {
+                dates.Add(from);
+            }
+
+            if (t.Validity.To is { } to && to < DateOnly.MaxValue)
+            {
+                dates.Add(to.AddDays(1));
+            }
+        }
+
+        _changeDates = [.. dates];
+        CurrentDate = _changeDates.Length > 0 ? _changeDates[^1] : DateOnly.MinValue;
+
+        foreach (var indicator in catalogue.Content.Indicators.OrderBy(i => i.Code, StringComparer.Ordinal))
+        {
+            _indicatorIds[indicator.Code] = _indicators.Count;
+            RuleExpression? formula = null;
+            if (indicator.IsDerived && RuleExpression.TryParse(indicator.Formula!, out var parsed, out _) && !parsed!.IsCondition)
+            {
+                formula = parsed;
+            }
+
+            _indicators.Add(new IndicatorInfo(_indicators.Count, indicator, formula));
+        }
+
+        foreach (var info in _indicators)
+        {
+            if (info.Indicator.TerritoryAggregation == TerritoryAggregation.WeightedAverage &&
+                info.Indicator.WeightIndicatorCode is { } weight && _indicatorIds.TryGetValue(weight, out var w) && w != info.Id)
+            {
+                info.Weight = w;
+                _indicators[w].Dependents.Add(info.Id);
+            }
+        }
+
+        // Weights are computed before what they weigh: depth = length of the weight chain (cycles cut at the count).
+        foreach (var info in _indicators)
+        {
+            var depth = 0;
+            for (var w = info.Weight; w >= 0 && depth <= _indicators.Count; w = _indicators[w].Weight)
+            {
+                depth++;
+            }
+
+            info.Depth = depth;
+        }
+
+        _apportionIndicator = _indicatorIds.TryGetValue(options.ApportionIndicatorCode, out var a) ? a : -1;
+    }
+
+    /// <summary>The options the engine was built with.</summary>
+    public AggregationOptions Options { get; }
+
+    /// <summary>The catalogue the engine aggregates by.</summary>
+    public CatalogueSnapshot Catalogue => _catalogue;
+
+    /// <summary>The first day of the latest administrative map: the default date of as-now answers.</summary>
+    public DateOnly CurrentDate { get; }
+
+    /// <summary>How many current facts are stored.</summary>
+    public int FactCount
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _facts.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>How many stored facts name a territory that does not exist on their period's last day, so are in no aggregate.</summary>
+    public int UnplacedFacts { get; private set; }
+
+    /// <summary>How many territory aggregates are materialized.</summary>
+    public int AggregateCount { get; private set; }
+
+    /// <summary>Builds the engine from scratch over <paramref name="facts"/> (a rebuild). When two facts share a cell
+    /// key, the one with the higher ledger sequence is kept.</summary>
+    /// <exception cref="ArgumentException">A fact names an indicator the catalogue lacks.</exception>
+    public static AggregationEngine Build(CatalogueSnapshot catalogue, IEnumerable<Fact> facts, AggregationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(facts);
+        var engine = new AggregationEngine(catalogue, options ?? new AggregationOptions());
+        engine.BuildCore(facts);
+        return engine;
+    }
+
+    /// <summary>Applies one change (add, remove or revise) and updates every aggregate it touches.</summary>
+    /// <exception cref="ArgumentException">A fact names an indicator the catalogue lacks.</exception>
+    public void Apply(FactDelta delta)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ApplyCore(delta);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Applies several changes as one step: readers see all of them or none.</summary>
+    public void Apply(IEnumerable<FactDelta> deltas)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var delta in deltas)
+            {
+                ApplyCore(delta);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _lock.Dispose();
+
+    // ---- writing -------------------------------------------------------------------------------------------------
+
+    private void BuildCore(IEnumerable<Fact> facts)
+    {
+        var pending = new Dictionary<(SeriesState, Group), List<int>>();
+        foreach (var fact in facts)
+        {
+            var series = InternSeries(fact);
+            var periodId = InternPeriod(fact.Period);
+            var code = InternCode(fact.TerritoryCode);
+            var key = Key(series.Id, periodId, code);
+            if (_facts.TryGet(key, out _, out _, out var existing) && existing > fact.LedgerSequence)
+            {
+                continue;
+            }
+
+            if (_facts.Set(key, fact.Value, fact.Status, fact.LedgerSequence))
+            {
+                continue;
+            }
+
+            var group = Count(series, periodId, fact.Period, code, +1);
+            if (group is not null)
+            {
+                if (!pending.TryGetValue((series, group), out var codes))
+                {
+                    pending.Add((series, group), codes = []);
+                }
+
+                codes.Add(code);
+            }
+        }
+
+        // Weights first, then by series, then every node above a fact once, deepest level first.
+        var nodes = new HashSet<int>();
+        foreach (var ((series, group), codes) in pending
+            .OrderBy(p => _indicators[p.Key.Item1.Indicator].Depth)
+            .ThenBy(p => p.Key.Item1.Id)
+            .ThenBy(p => p.Key.Item2.PeriodId))
+        {
+            if (_indicators[series.Indicator].Indicator.TerritoryAggregation == TerritoryAggregation.None)
+            {
+                continue;
+            }
+
+            nodes.Clear();
+            foreach (var code in codes)
+            {
+                nodes.Add(code);
+                foreach (var a in Ancestors(code, group.Epoch, group.Date))
+                {
+                    nodes.Add(a);
+                }
+            }
+
+            var ordered = nodes.ToArray();
+            var levels = Array.ConvertAll(ordered, c => -Level(c, group.Epoch, group.Date));
+            Array.Sort(levels, ordered);
+            foreach (var code in ordered)
+            {
+                RecomputeNode(series, group, code);
+            }
+        }
+    }
+
+    private void ApplyCore(FactDelta delta)
+    {
+        if (delta.Old is { } old && (delta.New is not { } n || !SameKey(old, n)))
+        {
+            Remove(old);
+        }
+
+        if (delta.New is { } @new)
+        {
+            Upsert(@new);
+        }
+    }
+
+    private static bool SameKey(Fact a, Fact b) =>
+        a.IndicatorCode == b.IndicatorCode && a.Disaggregation == b.Disaggregation && a.TerritoryCode == b.TerritoryCode &&
+        a.Period == b.Period && a.SourceCode == b.SourceCode;
+
+    private void Upsert(Fact fact)
+    {
+        var series = InternSeries(fact);
+        var periodId = InternPeriod(fact.Period);
+        var code = InternCode(fact.TerritoryCode);
+        var existed = _facts.Set(Key(series.Id, periodId, code), fact.Value, fact.Status, fact.LedgerSequence);
+        var level = series.ReportingLevel;
+        var group = existed ? Placed(series, periodId, fact.Period, code) : Count(series, periodId, fact.Period, code, +1);
+        if (group is not null)
+        {
+            Changed(series, group, code, level);
+        }
+    }
+
+    private void Remove(Fact fact)
+    {
+        if (!_indicatorIds.TryGetValue(fact.IndicatorCode, out var indicator) ||
+            !_disaggregations.TryGet(fact.Disaggregation, out var disaggregation) ||
+            !_sources.TryGet(fact.SourceCode, out var source) ||
+            !_seriesIds.TryGetValue((indicator, disaggregation, source), out var seriesId) ||
+            !_periods.TryGet(fact.Period, out var periodId) ||
+            !_codes.TryGet(fact.TerritoryCode, out var code) ||
+            !_facts.Remove(Key(seriesId, periodId, code)))
+        {
+            return;
+        }
+
+        var series = _series[seriesId];
+        var level = series.ReportingLevel;
+        var group = Count(series, periodId, fact.Period, code, -1);
+        if (group is not null)
+        {
+            Changed(series, group, code, level);
+            if (group.FactCount == 0 && group.Nodes.Count == 0)
+            {
+                series.Groups.Remove(periodId);
+            }
+        }
+    }
+
+    private void Changed(SeriesState series, Group group, int code, int previousLevel)
+    {
+        RecomputePath(series, group, code);
+        if (series.ReportingLevel != previousLevel)
+        {
+            // The reporting level decides how many reporters each unit stands for, so every aggregate of the series
+            // changes its counts (values stay). Rare: it happens when a series first gets a deeper level.
+            foreach (var g in series.Groups.Values)
+            {
+                RecomputeGroup(series, g);
+            }
+        }
+
+        RecomputeDependents(series, group.PeriodId, code, 0);
+    }
+
+    private void RecomputeDependents(SeriesState weight, int periodId, int code, int depth)
+    {
+        if (weight.Disaggregation != _totalId || depth > _indicators.Count)
+        {
+            return;
+        }
+
+        foreach (var dependent in _indicators[weight.Indicator].Dependents)
+        {
+            foreach (var seriesId in _indicators[dependent].SeriesIds)
+            {
+                var series = _series[seriesId];
+                if (series.Source == weight.Source && series.Groups.TryGetValue(periodId, out var group))
+                {
+                    RecomputePath(series, group, code);
+                    RecomputeDependents(series, periodId, code, depth + 1);
+                }
+            }
+        }
+    }
+
+    private void RecomputePath(SeriesState series, Group group, int code)
+    {
+        if (_indicators[series.Indicator].Indicator.TerritoryAggregation == TerritoryAggregation.None)
+        {
+            return;
+        }
+
+        RecomputeNode(series, group, code);
+        foreach (var a in Ancestors(code, group.Epoch, group.Date))
+        {
+            RecomputeNode(series, group, a);
+        }
+    }
+
+    private void RecomputeGroup(SeriesState series, Group group)
+    {
+        if (group.Nodes.Count == 0)
+        {
+            return;
+        }
+
+        var ordered = group.Nodes.Keys.ToArray();
+        var levels = Array.ConvertAll(ordered, c => -Level(c, group.Epoch, group.Date));
+        Array.Sort(levels, ordered);
+        foreach (var code in ordered)
+        {
+            RecomputeNode(series, group, code);
+        }
+    }
+
+    private void RecomputeNode(SeriesState series, Group group, int code)
+    {
+        var children = Children(code, group.Epoch, group.Date);
+        var node = children.Length == 0 ? default : Combine(series, group, children);
+        if (node.Any)
+        {
+            if (!group.Nodes.ContainsKey(code))
+            {
+                AggregateCount++;
+            }
+
+            group.Nodes[code] = node;
+        }
+        else if (group.Nodes.Remove(code))
+        {
+            AggregateCount--;
+        }
+    }
+
+    // The territory rule over the children's effective values, in code order. Pure in the children's state, which is
+    // what makes incremental updates equal to a rebuild.
+    private Node Combine(SeriesState series, Group group, int[] children)
+    {
+        var rule = _indicators[series.Indicator].Indicator.TerritoryAggregation;
+        var weightSeries = rule == TerritoryAggregation.WeightedAverage ? WeightSeries(series) : null;
+        Group? weightGroup = null;
+        weightSeries?.Groups.TryGetValue(group.PeriodId, out weightGroup);
+        var reportingLevel = series.ReportingLevel;
+
+        decimal sum = 0m, weights = 0m, extreme = 0m;
+        var count = 0;
+        var reported = 0;
+        var flags = AggregateFlags.None;
+        var any = false;
+        foreach (var child in children)
+        {
+            if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags))
+            {
+                continue;
+            }
+
+            any = true;
+            reported += childReported;
+            flags |= childFlags;
+            if (!hasValue)
+            {
+                continue;
+            }
+
+            switch (rule)
+            {
+                case TerritoryAggregation.Sum:
+                case TerritoryAggregation.Average:
+                    sum += value;
+                    count++;
+                    break;
+                case TerritoryAggregation.WeightedAverage:
+                    if (weightGroup is not null &&
+                        Effective(weightSeries!, weightGroup, child, weightSeries!.ReportingLevel, out var w, out var hasWeight, out _, out _) && hasWeight)
+                    {
+                        sum += value * w;
+                        weights += w;
+                        count++;
+                    }
+                    else
+                    {
+                        flags |= AggregateFlags.Approximate;
+                    }
+
+                    break;
+                case TerritoryAggregation.Min:
+                    extreme = count == 0 || value < extreme ? value : extreme;
+                    count++;
+                    break;
+                case TerritoryAggregation.Max:
+                    extreme = count == 0 || value > extreme ? value : extreme;
+                    count++;
+                    break;
+            }
+        }
+
+        decimal? result = rule switch
+        {
+            _ when count == 0 => null,
+            TerritoryAggregation.Sum => sum,
+            TerritoryAggregation.Average => sum / count,
+            TerritoryAggregation.WeightedAverage => weights == 0m ? null : sum / weights,
+            TerritoryAggregation.Min or TerritoryAggregation.Max => extreme,
+            _ => null,
+        };
+        return new Node(result ?? 0m, reported, flags, result.HasValue, any);
+    }
+
+    /// <summary>A territory's own fact if it has one, else its aggregate; false when neither exists.</summary>
+    private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags)
+    {
+        if (_facts.TryGet(Key(series.Id, group.PeriodId, code), out value, out var status, out _))
+        {
+            hasValue = true;
+            reported = Expected(code, reportingLevel, group.Epoch, group.Date);
+            flags = StatusFlags(status);
+            return true;
+        }
+
+        if (group.Nodes.TryGetValue(code, out var node))
+        {
+            value = node.Value;
+            hasValue = node.HasValue;
+            reported = node.Reported;
+            flags = node.Flags;
+            return true;
+        }
+
+        hasValue = false;
+        reported = 0;
+        flags = AggregateFlags.None;
+        return false;
+    }
+
+    private static AggregateFlags StatusFlags(ObservationStatus status) => status switch
+    {
+        ObservationStatus.Provisional => AggregateFlags.Provisional,
+        ObservationStatus.Estimated => AggregateFlags.Estimated,
+        _ => AggregateFlags.None,
+    };
+
+    private SeriesState? WeightSeries(SeriesState series)
+    {
+        var weight = _indicators[series.Indicator].Weight;
+        return weight >= 0 && _seriesIds.TryGetValue((weight, _totalId, series.Source), out var id) ? _series[id] : null;
+    }
+
+    /// <summary>Counts a fact in its series and group; returns the group when the fact is placed.</summary>
+    private Group? Count(SeriesState series, int periodId, Period period, int code, int delta)
+    {
+        var date = period.End;
+        var epoch = Epoch(date);
+        var level = Level(code, epoch, date);
+        if (level < 0)
+        {
+            UnplacedFacts += delta;
+            return null;
+        }
+
+        series.LevelCounts[level] += delta;
+        series.PeriodicityCounts[(int)period.Periodicity] += delta;
+        if (!series.Groups.TryGetValue(periodId, out var group))
+        {
+            series.Groups.Add(periodId, group = new Group(periodId, period, date, epoch));
+        }
+
+        group.FactCount += delta;
+        return group;
+    }
+
+    private Group? Placed(SeriesState series, int periodId, Period period, int code)
+    {
+        var date = period.End;
+        return Level(code, Epoch(date), date) < 0 ? null : series.Groups[periodId];
+    }
+
+    private SeriesState InternSeries(Fact fact)
+    {
+        if (!_indicatorIds.TryGetValue(fact.IndicatorCode ?? string.Empty, out var indicator))
+        {
+            throw new ArgumentException($"Fact for unknown indicator '{fact.IndicatorCode}'.", nameof(fact));
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(fact.Disaggregation);
+        ArgumentException.ThrowIfNullOrEmpty(fact.SourceCode);
+        var key = (indicator, _disaggregations.Intern(fact.Disaggregation), _sources.Intern(fact.SourceCode));
+        if (_seriesIds.TryGetValue(key, out var id))
+        {
+            return _series[id];
+        }
+
+        if (_series.Count >= MaxSeries)
+        {
+            throw new InvalidOperationException("Too many series for the packed fact key.");
+        }
+
+        var series = new SeriesState(_series.Count, key.indicator, key.Item2, key.Item3);
+        _series.Add(series);
+        _seriesIds.Add(key, series.Id);
+        _indicators[indicator].SeriesIds.Add(series.Id);
+        return series;
+    }
+
+    private int InternPeriod(Period period)
+    {
+        var id = _periods.Intern(period);
+        return id <= MaxPeriods ? id : throw new InvalidOperationException("Too many periods for the packed fact key.");
+    }
+
+    private int InternCode(string code)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        var id = _codes.Intern(code);
+        return id <= MaxCodes ? id : throw new InvalidOperationException("Too many territory codes for the packed fact key.");
+    }
+
+    private static long Key(int series, int period, int code) => ((long)series << 40) | ((long)period << 20) | (long)code;
+
+    // ---- hierarchy, cached per epoch -----------------------------------------------------------------------------
+
+    private int Epoch(DateOnly date)
+    {
+        var i = Array.BinarySearch(_changeDates, date);
+        return i >= 0 ? i + 1 : ~i;
+    }
+
+    private static long CacheKey(int code, int epoch, int extra = 0) => ((long)extra << 52) | ((long)epoch << 20) | (long)code;
+
+    /// <summary>The level of <paramref name="code"/> on <paramref name="date"/>, or -1 when it does not exist then.</summary>
+    private int Level(int code, int epoch, DateOnly date) =>
+        _levels.GetOrAdd(CacheKey(code, epoch), _ => _territories.Find(_codes[code], date) is { } t ? (int)t.Level : -1);
+
+    private int[] Children(int code, int epoch, DateOnly date) =>
+        _children.GetOrAdd(CacheKey(code, epoch), _ => Ids(_territories.Children(_codes[code], date)));
+
+    private int[] Ancestors(int code, int epoch, DateOnly date) =>
+        _ancestors.GetOrAdd(CacheKey(code, epoch), _ => Ids(_territories.Ancestors(_codes[code], date)));
+
+    private int Expected(int code, int reportingLevel, int epoch, DateOnly date)
+    {
+        var level = Level(code, epoch, date);
+        if (level < 0 || reportingLevel < 0)
+        {
+            return 0;
+        }
+
+        if (level >= reportingLevel)
+        {
+            return 1;
+        }
+
+        return _expected.GetOrAdd(CacheKey(code, epoch, reportingLevel + 1),
+            _ => _territories.Descendants(_codes[code], date, (TerritoryLevel)reportingLevel).Count);
+    }
+
+    private int[] Ids(IReadOnlyList<Territory> territories)
+    {
+        var ids = new int[territories.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            // Every catalogue code was interned at construction, so readers never add to the interner.
+            ids[i] = _codes.TryGet(territories[i].Code, out var id) ? id : throw new InvalidOperationException("Territory code not interned.");
+        }
+
+        return ids;
+    }
+
+    // ---- state -----------------------------------------------------------------------------------------------------
+
+    private sealed class IndicatorInfo(int id, Indicator indicator, RuleExpression? formula)
+    {
+        public int Id { get; } = id;
+        public Indicator Indicator { get; } = indicator;
+        public RuleExpression? Formula { get; } = formula;
+        public int Weight { get; set; } = -1;
+        public int Depth { get; set; }
+        public List<int> Dependents { get; } = [];
+        public List<int> SeriesIds { get; } = [];
+    }
+
+    private sealed class SeriesState(int id, int indicator, int disaggregation, int source)
+    {
+        public int Id { get; } = id;
+        public int Indicator { get; } = indicator;
+        public int Disaggregation { get; } = disaggregation;
+        public int Source { get; } = source;
+        public int[] LevelCounts { get; } = new int[LevelCount];
+        public int[] PeriodicityCounts { get; } = new int[6];
+        public Dictionary<int, Group> Groups { get; } = [];
+
+        public int ReportingLevel
+        {
+            get
+            {
+                for (var level = LevelCount - 1; level >= 0; level--)
+                {
+                    if (LevelCounts[level] > 0)
+                    {
+                        return level;
+                    }
+                }
+
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>The aggregates of one series in one period, keyed by territory code id.</summary>
+    private sealed class Group(int periodId, Period period, DateOnly date, int epoch)
+    {
+        public int PeriodId { get; } = periodId;
+        public Period Period { get; } = period;
+        public DateOnly Date { get; } = date;
+        public int Epoch { get; } = epoch;
+        public int FactCount { get; set; }
+        public Dictionary<int, Node> Nodes { get; } = [];
+    }
+
+    /// <summary>One materialized territory aggregate (32 bytes plus its dictionary entry); there are far fewer than facts.</summary>
+    private readonly record struct Node(decimal Value, int Reported, AggregateFlags Flags, bool HasValue, bool Any);
+
+    /// <summary>Dense ids for strings and periods; written by the one writer only.</summary>
+    private sealed class Interner<T>(IEqualityComparer<T> comparer)
+        where T : notnull
+    {
+        private readonly Dictionary<T, int> _ids = new(comparer);
+        private readonly List<T> _values = [];
+
+        public T this[int id] => _values[id];
+
+        public int Count => _values.Count;
+
+        public int Intern(T value)
+        {
+            if (!_ids.TryGetValue(value, out var id))
+            {
+                id = _values.Count;
+                _ids.Add(value, id);
+                _values.Add(value);
+            }
+
+            return id;
+        }
+
+        public bool TryGet(T value, out int id) => _ids.TryGetValue(value, out id);
+    }
+}
