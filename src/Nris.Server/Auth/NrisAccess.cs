@@ -100,13 +100,14 @@ public sealed class NrisAccessHandler : AuthorizationHandler<NrisAccessRequireme
 
 /// <summary>
 /// The fallback policy's requirement: an endpoint that declared no access is refused to everyone. Requests that
-/// matched no endpoint pass, so an unknown path is still a plain 404.
+/// matched no endpoint pass, so an unknown path is still a plain 404 (and a wrong method a 405).
 /// </summary>
 public sealed class UndeclaredEndpointRequirement : AuthorizationHandler<UndeclaredEndpointRequirement>, IAuthorizationRequirement
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, UndeclaredEndpointRequirement requirement)
     {
-        if (context.Resource is HttpContext http && http.GetEndpoint() is null)
+        // Routing's own 405 endpoint answers a wrong method on a known path; it serves nothing, so it is let through.
+        if (context.Resource is HttpContext http && http.GetEndpoint() is null or { DisplayName: "405 HTTP Method Not Supported" })
         {
             context.Succeed(requirement);
         }
