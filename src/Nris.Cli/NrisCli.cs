@@ -38,6 +38,8 @@ public static class NrisCli
             DbCommand(output),
             UnitsCommand(output, error),
             CatalogueCommand(output),
+            AccountsCommands.Users(parse => Services(parse, error), output),
+            AccountsCommands.Clients(parse => Services(parse, error), output),
         };
 
         var parse = root.Parse(args);

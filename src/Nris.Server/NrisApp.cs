@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Nris.Server.Api;
+using Nris.Server.Auth;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
 using Nris.Storage;
@@ -26,6 +27,9 @@ public static class NrisApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Requests larger than this are refused before they are read (Nris:Limits:MaxRequestBodyBytes, default 32 MB).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize =
+            builder.Configuration.GetValue<long>("Nris:Limits:MaxRequestBodyBytes", 32L * 1024 * 1024));
         AddServices(builder.Services, builder.Configuration);
         configure?.Invoke(builder);
 
@@ -40,6 +44,8 @@ public static class NrisApp
         services.AddNrisStorage(configuration);
         services.AddSingleton<CatalogueState>();
         services.AddSingleton<NrisBootstrap>();
+        services.AddSingleton<ICredentialAnnouncer, ConsoleCredentialAnnouncer>();
+        services.AddNrisSecurity(configuration);
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -73,24 +79,39 @@ public static class NrisApp
         app.UseStatusCodePages(async ctx =>
         {
             var status = ctx.HttpContext.Response.StatusCode;
-            var result = status == StatusCodes.Status404NotFound
-                ? Problems.Create(404, "not-found", "Not found", "Không tìm thấy",
+            var result = status switch
+            {
+                StatusCodes.Status404NotFound => Problems.Create(404, "not-found", "Not found", "Không tìm thấy",
                     $"There is no resource at {Query.Truncate(ctx.HttpContext.Request.Path)}.",
-                    $"Không có tài nguyên tại {Query.Truncate(ctx.HttpContext.Request.Path)}.")
-                : Problems.Create(status, "http-" + status, ReasonPhrase(status), ReasonPhrase(status),
-                    $"The request failed with status {status}.", $"Yêu cầu thất bại với mã {status}.");
+                    $"Không có tài nguyên tại {Query.Truncate(ctx.HttpContext.Request.Path)}."),
+                StatusCodes.Status401Unauthorized => Problems.Create(401, "unauthorized", "Authentication required", "Cần xác thực",
+                    "Sign in, or send a valid API key (Authorization: Bearer nris_…). A revoked or expired key is refused.",
+                    "Hãy đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer nris_…). Khóa đã thu hồi hoặc hết hạn bị từ chối."),
+                StatusCodes.Status403Forbidden => Problems.Create(403, "forbidden", "Forbidden", "Không có quyền",
+                    "Your roles do not allow this, or your password must be changed first (POST /api/auth/change-password).",
+                    "Vai trò của bạn không cho phép việc này, hoặc bạn cần đổi mật khẩu trước (POST /api/auth/change-password)."),
+                StatusCodes.Status429TooManyRequests => Problems.Create(429, "too-many-requests", "Too many requests", "Quá nhiều yêu cầu",
+                    "Too many attempts from this address; wait a minute and try again.",
+                    "Quá nhiều lần thử từ địa chỉ này; vui lòng đợi một phút rồi thử lại."),
+                _ => Problems.Create(status, "http-" + status, ReasonPhrase(status), ReasonPhrase(status),
+                    $"The request failed with status {status}.", $"Yêu cầu thất bại với mã {status}."),
+            };
             await result.ExecuteAsync(ctx.HttpContext);
         });
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseNrisSecurity();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireNrisAccess(NrisAccess.Public);
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
             o.SwaggerEndpoint("/openapi/v1.json", "Nris API v1");
             o.DocumentTitle = "Nris API";
         });
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health").RequireNrisAccess(NrisAccess.Public);
         app.MapCatalogueEndpoints();
+        app.MapAuthEndpoints();
+        app.MapAdminEndpoints();
+        app.MapAuditEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>

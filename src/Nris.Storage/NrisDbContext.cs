@@ -1,8 +1,11 @@
 using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Nris.Storage.Entities;
+using Nris.Storage.Identity;
 
 namespace Nris.Storage;
 
@@ -10,8 +13,10 @@ namespace Nris.Storage;
 /// The Nris database model, shared by both providers. Each provider has its own concrete context
 /// (<see cref="SqliteNrisDbContext"/>, <see cref="PostgresNrisDbContext"/>) so that each gets its own
 /// migration set: the SQL of the two differs (types, identity columns) even though the model is one.
+/// Accounts are ASP.NET Core Identity's user tables (no Identity roles: Nris grants are scoped rows of
+/// <c>user_grants</c>), renamed to the same snake_case style as the rest.
 /// </summary>
-public abstract class NrisDbContext : DbContext
+public abstract class NrisDbContext : IdentityUserContext<NrisUser>
 {
     /// <summary>Precision of decimal bounds: 20 integer digits and 8 decimals cover amounts in VND and rates.</summary>
     internal const int DecimalPrecision = 28;
@@ -35,8 +40,19 @@ public abstract class NrisDbContext : DbContext
     internal DbSet<RegimeEntity> Regimes => Set<RegimeEntity>();
     internal DbSet<MetaEntity> Meta => Set<MetaEntity>();
 
+    /// <summary>Scoped role grants of users.</summary>
+    public DbSet<UserGrantEntity> UserGrants => Set<UserGrantEntity>();
+
+    /// <summary>Machine clients and their key hashes.</summary>
+    public DbSet<ApiClientEntity> ApiClients => Set<ApiClientEntity>();
+
+    /// <summary>The append-only audit trail. Insert only: the database refuses updates and deletes.</summary>
+    public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        ConfigureIdentity(modelBuilder);
         modelBuilder.Entity<TerritoryEntity>(e =>
         {
             e.ToTable("territories");
@@ -104,6 +120,64 @@ public abstract class NrisDbContext : DbContext
         });
 
         ApplySnakeCase(modelBuilder);
+    }
+
+    private static void ConfigureIdentity(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<NrisUser>(e =>
+        {
+            e.ToTable("users");
+            e.Property(x => x.OrganizationCode).HasMaxLength(64);
+            e.Property(x => x.DisplayName).HasMaxLength(256);
+            e.HasIndex(x => x.OrganizationCode);
+        });
+        modelBuilder.Entity<IdentityUserClaim<string>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<string>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserToken<string>>().ToTable("user_tokens");
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(t => t.GetTableName()?.StartsWith("AspNet", StringComparison.Ordinal) == true).ToList())
+        {
+            // Identity versions add tables (passkeys in schema v3); they follow the same naming.
+            entity.SetTableName("user_" + ToSnakeCase(entity.GetTableName()!["AspNetUser".Length..]) + "s");
+        }
+
+        modelBuilder.Entity<UserGrantEntity>(e =>
+        {
+            e.ToTable("user_grants");
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.OrganizationCode);
+            e.Property(x => x.Role).HasMaxLength(32);
+            e.Property(x => x.OrganizationCode).HasMaxLength(64);
+            e.Property(x => x.Ceiling).HasMaxLength(16);
+            e.HasOne<NrisUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<ApiClientEntity>(e =>
+        {
+            e.ToTable("api_clients");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(256);
+            e.Property(x => x.OrganizationCode).HasMaxLength(64);
+            e.Property(x => x.Role).HasMaxLength(32);
+            e.Property(x => x.Ceiling).HasMaxLength(16);
+            e.Property(x => x.KeyHash).HasMaxLength(64);
+            e.Property(x => x.CreatedBy).HasMaxLength(256);
+            e.HasIndex(x => x.OrganizationCode);
+        });
+        modelBuilder.Entity<AuditEventEntity>(e =>
+        {
+            e.ToTable("audit_events");
+            e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.ActorOrganization).HasMaxLength(64);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Target).HasMaxLength(256);
+            e.Property(x => x.OrganizationCode).HasMaxLength(64);
+            e.Property(x => x.RemoteAddress).HasMaxLength(64);
+            e.Property(x => x.Detail).HasMaxLength(2000);
+            e.HasIndex(x => x.At);
+            e.HasIndex(x => x.Actor);
+            e.HasIndex(x => x.Action);
+            e.HasIndex(x => x.OrganizationCode);
+        });
     }
 
     private static void Versioned<T>(

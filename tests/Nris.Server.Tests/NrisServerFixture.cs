@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Nris.Server;
+using Nris.Server.Auth;
+using Nris.Server.Tests.Auth;
 
 [assembly: AssemblyFixture(typeof(Nris.Server.Tests.NrisServerFixture))]
 
@@ -19,7 +21,19 @@ public sealed class NrisServerFixture : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-server-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
+    private int _clients;
+
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The server's clock: tests move it to expire keys without sleeping.</summary>
+    public FakeClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>The credentials the first start announced (admin and the demo accounts), by user name.</summary>
+    public CapturingAnnouncer Announced { get; } = new();
+
+    public IServiceProvider Services => _app!.Services;
+
+    public string DataDirectory => _directory;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,12 +48,26 @@ public sealed class NrisServerFixture : IAsyncLifetime
             "--Nris:Database:Provider=sqlite",
             $"--ConnectionStrings:Nris=Data Source={Path.Combine(_directory, "nris.db")}",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+            // Each test client has its own address (X-Forwarded-For from loopback is trusted), so limits are per test;
+            // a long window makes the 429 test independent of timing.
+            "--Nris:RateLimits:sign-in:PermitLimit=10",
+            "--Nris:RateLimits:sign-in:WindowSeconds=3600",
+        ], builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+            builder.Services.AddSingleton<ICredentialAnnouncer>(Announced);
+        });
         await NrisApp.PrepareAsync(_app, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Client = new HttpClient { BaseAddress = BaseAddress };
+
+        // The printed first password of admin must be changed before anything else, as an operator would.
+        var first = Announced.PasswordOf(IdentityBootstrap.AdminUserName);
+        using var admin = await SignInAsync(IdentityBootstrap.AdminUserName, first);
+        AdminPassword = first + "Z9";
+        await admin.PostJsonAsync("/api/auth/change-password", new { currentPassword = first, newPassword = AdminPassword }, 204);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,6 +88,50 @@ public sealed class NrisServerFixture : IAsyncLifetime
         {
             // A file still held open by the OS is cleaned by the temp-dir reaper; the test result does not depend on it.
         }
+    }
+
+    /// <summary>A new client with its own cookies and its own client address (for rate limits and audit).</summary>
+    public ApiSession NewSession()
+    {
+        var n = Interlocked.Increment(ref _clients);
+        var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), UseCookies = true };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", $"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
+        return new ApiSession(client);
+    }
+
+    /// <summary>Signs in and fetches an antiforgery token; fails the test when sign-in fails.</summary>
+    public async Task<ApiSession> SignInAsync(string userName, string password)
+    {
+        var session = NewSession();
+        using var response = await session.PostAsync("/api/auth/sign-in", new { userName, password });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in {userName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        await session.RefreshAntiforgeryAsync();
+        return session;
+    }
+
+    /// <summary>The admin's password after the forced change of the printed first password.</summary>
+    public string AdminPassword { get; private set; } = "";
+
+    public Task<ApiSession> AdminAsync() => SignInAsync(IdentityBootstrap.AdminUserName, AdminPassword);
+
+    /// <summary>Creates a user through the admin API, changes its first password, and returns a signed-in session.</summary>
+    public async Task<(ApiSession Session, string Id, string UserName, string Password)> UserAsync(
+        string organizationCode, string role, string? grantOrganization = null, string ceiling = "internal")
+    {
+        using var admin = await AdminAsync();
+        var name = "u" + Guid.NewGuid().ToString("N")[..10];
+        var created = await admin.PostJsonAsync("/api/admin/users", new
+        {
+            userName = name, organizationCode,
+            grants = new[] { new { role, organizationCode = grantOrganization ?? organizationCode, ceiling } },
+        }, 201);
+        var first = created.GetProperty("password").GetString()!;
+        var session = await SignInAsync(name, first);
+        var password = first + "Z9";
+        await session.PostJsonAsync("/api/auth/change-password", new { currentPassword = first, newPassword = password }, 204);
+        await session.RefreshAntiforgeryAsync();
+        return (session, created.GetProperty("user").GetProperty("id").GetString()!, name, password);
     }
 
     public async Task<JsonElement> GetJsonAsync(string path, int expectedStatus = 200)

@@ -69,15 +69,18 @@ public abstract class StorageSuite : IAsyncLifetime
             var history = await db.Database
                 .SqlQueryRaw<string>("SELECT \"MigrationId\" AS \"Value\" FROM \"__EFMigrationsHistory\"")
                 .ToListAsync(Ct);
-            var only = Assert.Single(history);
-            Assert.EndsWith("_Initial", only, StringComparison.Ordinal);
-            Assert.Equal(only, await database.GetMetaAsync(NrisMeta.SchemaMigration, Ct));
+            // Each migration is applied exactly once; the latest one is recorded.
+            Assert.Equal(history.Count, history.Distinct(StringComparer.Ordinal).Count());
+            Assert.EndsWith("_Initial", history[0], StringComparison.Ordinal);
+            Assert.Contains(history, h => h.EndsWith("_Security", StringComparison.Ordinal));
+            Assert.Equal(history.Order(StringComparer.Ordinal).Last(), await database.GetMetaAsync(NrisMeta.SchemaMigration, Ct));
 
             // Every catalogue table exists and is queryable under its snake_case name.
             foreach (var table in new[]
             {
                 "territories", "territory_successions", "organizations", "organization_successions",
                 "information_categories", "codelists", "indicators", "regimes", "nris_meta",
+                "users", "user_claims", "user_logins", "user_tokens", "user_grants", "api_clients", "audit_events",
             })
             {
                 // Table names come from the fixed list above, never from input.
@@ -86,6 +89,53 @@ public abstract class StorageSuite : IAsyncLifetime
 #pragma warning restore EF1003
                 Assert.True(count >= 0);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Audit_events_are_append_only_in_the_database_itself()
+    {
+        await using var db = await MigratedAsync();
+        db.AuditEvents.Add(new Nris.Storage.Identity.AuditEventEntity { At = DateTime.UtcNow, Actor = "test", Action = "test.action", Detail = "original" });
+        await db.SaveChangesAsync(Ct);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => db.AuditEvents.ExecuteUpdateAsync(s => s.SetProperty(e => e.Detail, "rewritten"), Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.AuditEvents.ExecuteDeleteAsync(Ct));
+        var row = await db.AuditEvents.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal("original", row.Detail);
+    }
+
+    [Fact]
+    public async Task Users_grants_and_clients_round_trip()
+    {
+        await using (var db = await MigratedAsync())
+        {
+            db.Users.Add(new Nris.Storage.Identity.NrisUser
+            {
+                Id = "u1", UserName = "cán.bộ", NormalizedUserName = "CÁN.BỘ", OrganizationCode = "UBND.01", DisplayName = "Cán bộ Hà Nội",
+                CreatedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), SecurityStamp = "s",
+            });
+            db.UserGrants.Add(new Nris.Storage.Identity.UserGrantEntity { UserId = "u1", Role = "Reporter", OrganizationCode = "UBND.01", Ceiling = "Internal" });
+            db.ApiClients.Add(new Nris.Storage.Identity.ApiClientEntity
+            {
+                Id = "c1", Name = "Hệ thống", OrganizationCode = "BTC", Role = "Reporter", Ceiling = "Internal", KeyHash = new string('a', 64),
+                CreatedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), CreatedBy = "admin",
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using (var db = Factory.CreateDbContext())
+        {
+            var user = await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedUserName == "CÁN.BỘ", Ct);
+            Assert.Equal("Cán bộ Hà Nội", user.DisplayName);
+            Assert.Equal("UBND.01", (await db.UserGrants.AsNoTracking().SingleAsync(g => g.UserId == "u1", Ct)).OrganizationCode);
+            var client = await db.ApiClients.AsNoTracking().SingleAsync(Ct);
+            Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5), DateTime.SpecifyKind(client.CreatedAt, DateTimeKind.Unspecified));
+            Assert.Null(client.RevokedAt);
+
+            // A user name is unique.
+            db.Users.Add(new Nris.Storage.Identity.NrisUser { Id = "u2", UserName = "cán.bộ", NormalizedUserName = "CÁN.BỘ", OrganizationCode = "BTC" });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
         }
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nris.Core.Catalogue;
 using Nris.Core.Periods;
+using Nris.Core.Security;
+using Nris.Server.Auth;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
 
@@ -11,7 +13,8 @@ public static class CatalogueEndpoints
 {
     public static IEndpointRouteBuilder MapCatalogueEndpoints(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api").WithTags("Catalogue");
+        // Catalogue metadata is public; regimes are filtered per item by classification against the caller's scope.
+        var api = routes.MapGroup("/api").WithTags("Catalogue").RequireNrisAccess(NrisAccess.Public);
 
         api.MapGet("/territories", ListTerritories)
             .WithSummary("Administrative units valid on a date (default today), optionally of one level or under one parent.");
@@ -188,7 +191,7 @@ public static class CatalogueEndpoints
             : Problems.NotFound("Indicator", code, "Chỉ tiêu");
 
     private static Results<Ok<ListDto<RegimeSummaryDto>>, ProblemHttpResult> ListRegimes(
-        CatalogueState state, TimeProvider clock, string? at)
+        CatalogueState state, TimeProvider clock, AccessScope scope, string? at)
     {
         if (!Query.TryDate(at, "at", VietnamTime.Today(clock), out var date, out var problem))
         {
@@ -199,13 +202,14 @@ public static class CatalogueEndpoints
         var items = catalogue.RegimeCodes
             .Select(code => catalogue.Regime(code, date))
             .OfType<Regime>()
+            .Where(scope.CanReadRegime)
             .Select(RegimeSummaryDto.From)
             .ToList();
         return TypedResults.Ok(new ListDto<RegimeSummaryDto>(items.Count, items));
     }
 
-    private static Results<Ok<Regime>, ProblemHttpResult> GetRegime(
-        CatalogueState state, TimeProvider clock, string code, string? at)
+    private static async Task<Results<Ok<Regime>, ProblemHttpResult>> GetRegime(
+        CatalogueState state, TimeProvider clock, AccessScope scope, AuditLog audit, string code, string? at, CancellationToken ct)
     {
         if (!Query.TryDate(at, "at", VietnamTime.Today(clock), out var date, out var problem))
         {
@@ -213,18 +217,34 @@ public static class CatalogueEndpoints
         }
 
         var catalogue = state.Current;
-        if (catalogue.RegimeVersions(code).Count == 0)
+        if (!Visible(catalogue, scope, code))
         {
             return Problems.NotFound("Reporting regime", code, "Chế độ báo cáo");
         }
 
-        return catalogue.Regime(code, date) is { } regime
-            ? TypedResults.Ok(regime)
-            : Problems.NotFound("Reporting regime", code, "Chế độ báo cáo", Query.Iso(date));
+        if (catalogue.Regime(code, date) is not { } regime)
+        {
+            return Problems.NotFound("Reporting regime", code, "Chế độ báo cáo", Query.Iso(date));
+        }
+
+        if (regime.Classification == Classification.Confidential)
+        {
+            await audit.WriteAsync(AuditActions.ConfidentialRead, "regime " + code, regime.RecipientCode, "version " + regime.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        }
+
+        return TypedResults.Ok(regime);
+    }
+
+    // A regime the caller may not see answers exactly like an unknown code: its existence does not leak. Every
+    // version must be visible, so a classification raised in a later version also hides the earlier ones.
+    private static bool Visible(CatalogueSnapshot catalogue, AccessScope scope, string code)
+    {
+        var versions = catalogue.RegimeVersions(code);
+        return versions.Count > 0 && versions.All(scope.CanReadRegime);
     }
 
     private static Results<Ok<RegimePeriodsDto>, ProblemHttpResult> GetRegimePeriods(
-        CatalogueState state, TimeProvider clock, string code, string? year)
+        CatalogueState state, TimeProvider clock, AccessScope scope, string code, string? year)
     {
         var today = VietnamTime.Today(clock);
         if (!Query.TryInt(year, "year", today.Year, 1900, 2200, out var y, out var problem))
@@ -233,7 +253,7 @@ public static class CatalogueEndpoints
         }
 
         var catalogue = state.Current;
-        if (catalogue.RegimeVersions(code).Count == 0)
+        if (!Visible(catalogue, scope, code))
         {
             return Problems.NotFound("Reporting regime", code, "Chế độ báo cáo");
         }

@@ -33,6 +33,8 @@ public sealed class NrisBootstrap(
         }
 
         await ReloadCatalogueAsync(store, cancellationToken);
+        // After the catalogue: accounts are bound to organizations, which must exist.
+        await Auth.IdentityBootstrap.RunAsync(scope.ServiceProvider, configuration, cancellationToken);
     }
 
     public async Task SeedAsync(CatalogueStore store, CancellationToken cancellationToken)

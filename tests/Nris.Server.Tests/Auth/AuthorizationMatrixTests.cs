@@ -1,0 +1,290 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Nris.Server.Auth;
+
+namespace Nris.Server.Tests.Auth;
+
+/// <summary>
+/// The authorization matrix: every endpoint of the running server × every caller × (in scope, out of scope) →
+/// the expected status. The endpoint list comes from the server itself, so a new endpoint without a row here
+/// fails the test. "In scope" is Hà Nội (UBND.01 and its communes) or an internal regime; "out of scope" is Hồ Chí
+/// Minh City (UBND.79) or a confidential regime.
+/// </summary>
+public sealed class AuthorizationMatrixTests(NrisServerFixture server)
+{
+    private const string InOrg = "UBND.01";
+    private const string InCommune = "UBND.00070";
+    private const string OutOrg = "UBND.79";
+    private const string InternalRegime = "KTXH-TINH-THANG";
+    private const string ConfidentialRegime = "TINDUNG-NHNN-THANG";
+
+    public enum Caller { Anonymous, SystemAdmin, AgencyAdminHanoi, ReporterHanoiCommune, ReviewerHanoi, AnalystFinance, ClientHanoi }
+
+    private sealed record Target(HttpMethod Method, string Path, object? Body = null, string? LeakMarker = null);
+
+    private sealed record Row(Func<bool, Task<Target>> Build, Func<Caller, bool, int> Expect, bool FreshSession = false);
+
+    private sealed class Callers(Dictionary<Caller, Func<Task<ApiSession>>> fresh)
+    {
+        private readonly Dictionary<Caller, ApiSession> _sessions = [];
+
+        public async Task<ApiSession> GetAsync(Caller caller, bool fresh1)
+        {
+            if (fresh1)
+            {
+                return await fresh[caller]();
+            }
+
+            if (!_sessions.TryGetValue(caller, out var s))
+            {
+                _sessions[caller] = s = await fresh[caller]();
+            }
+
+            return s;
+        }
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_every_caller_as_declared_and_nothing_out_of_scope_leaks()
+    {
+        using var admin = await server.AdminAsync();
+        var agency = await server.UserAsync(InOrg, "agencyAdministrator");
+        var reporter = await server.UserAsync(InCommune, "reporter");
+        var reviewer = await server.UserAsync(InOrg, "reviewer");
+        var analyst = await server.UserAsync("BTC", "analyst");
+        var hcmcUser = await server.UserAsync(OutOrg, "reviewer");
+        var clientKey = (await admin.PostJsonAsync("/api/admin/clients", new { name = "matrix", organizationCode = InOrg, role = "reporter" }, 201))
+            .GetProperty("key").GetString()!;
+
+        var callers = new Callers(new()
+        {
+            [Caller.Anonymous] = () => Task.FromResult(server.NewSession()),
+            [Caller.SystemAdmin] = server.AdminAsync,
+            [Caller.AgencyAdminHanoi] = () => server.SignInAsync(agency.UserName, agency.Password),
+            [Caller.ReporterHanoiCommune] = () => server.SignInAsync(reporter.UserName, reporter.Password),
+            [Caller.ReviewerHanoi] = () => server.SignInAsync(reviewer.UserName, reviewer.Password),
+            [Caller.AnalystFinance] = () => server.SignInAsync(analyst.UserName, analyst.Password),
+            [Caller.ClientHanoi] = () =>
+            {
+                var s = server.NewSession();
+                s.UseApiKey(clientKey);
+                return Task.FromResult(s);
+            },
+        });
+
+        var codelist = (await admin.GetJsonAsync("/api/codelists"))[0].GetProperty("code").GetString();
+        var indicator = (await admin.GetJsonAsync("/api/indicators")).GetProperty("items")[0].GetProperty("code").GetString();
+
+        // A user created fresh for each call of a changing endpoint, in Hà Nội or in Hồ Chí Minh City.
+        async Task<(string Id, string Name)> FreshUserAsync(bool inScope)
+        {
+            var name = "t" + Guid.NewGuid().ToString("N")[..10];
+            var created = await admin.PostJsonAsync("/api/admin/users",
+                new { userName = name, organizationCode = inScope ? InCommune : OutOrg, grants = new[] { new { role = "reporter" } } }, 201);
+            return (created.GetProperty("user").GetProperty("id").GetString()!, name);
+        }
+
+        async Task<string> FreshClientAsync(bool inScope) =>
+            (await admin.PostJsonAsync("/api/admin/clients", new { name = "t", organizationCode = inScope ? InOrg : OutOrg, role = "reporter" }, 201))
+                .GetProperty("client").GetProperty("id").GetString()!;
+
+        static Target Get(string path) => new(HttpMethod.Get, path);
+        Func<bool, Task<Target>> Same(Target t) => _ => Task.FromResult(t);
+        Func<bool, Task<Target>> UserAction(string action) => async inScope =>
+        {
+            var (id, name) = await FreshUserAsync(inScope);
+            return new Target(HttpMethod.Post, $"/api/admin/users/{id}/{action}", new { }, inScope ? null : name);
+        };
+        Func<bool, Task<Target>> ClientAction(string action) => async inScope =>
+            new Target(HttpMethod.Post, $"/api/admin/clients/{await FreshClientAsync(inScope)}/{action}", new { });
+
+        var isUser = (Caller c) => c is not Caller.Anonymous and not Caller.ClientHanoi;
+        // Everyone.
+        int Open(Caller c, bool i) => 200;
+        // Signed in or a client.
+        Func<Caller, bool, int> Authenticated(int ok) => (c, _) => c == Caller.Anonymous ? 401 : ok;
+        // A user's own account: clients have none.
+        Func<Caller, bool, int> OwnAccount(int ok, int forClient) => (c, _) => c == Caller.Anonymous ? 401 : c == Caller.ClientHanoi ? forClient : ok;
+        // Administrators; the agency administrator of Hà Nội only inside Hà Nội.
+        Func<Caller, bool, int> Admin(int ok, int outOfScope) => (c, inScope) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => ok,
+            Caller.AgencyAdminHanoi => inScope ? ok : outOfScope,
+            _ => 403,
+        };
+        // Regimes: internal visible to every signed-in caller (ceiling internal), confidential to the system admin only.
+        int Regime(Caller c, bool internalRegime) => c switch
+        {
+            Caller.Anonymous => 404,
+            Caller.SystemAdmin => 200,
+            _ => internalRegime ? 200 : 404,
+        };
+
+        var matrix = new Dictionary<string, Row>(StringComparer.Ordinal)
+        {
+            ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
+            ["* /health"] = new(Same(Get("/health")), Open),
+            ["GET /api/territories"] = new(Same(Get("/api/territories?level=province")), Open),
+            ["GET /api/territories/{code}"] = new(Same(Get("/api/territories/01")), Open),
+            ["GET /api/territories/{code}/children"] = new(Same(Get("/api/territories/01/children")), Open),
+            ["GET /api/organizations"] = new(Same(Get("/api/organizations?kind=ministry")), Open),
+            ["GET /api/organizations/{code}"] = new(Same(Get("/api/organizations/BTC")), Open),
+            ["GET /api/categories"] = new(Same(Get("/api/categories")), Open),
+            ["GET /api/codelists"] = new(Same(Get("/api/codelists")), Open),
+            ["GET /api/codelists/{code}"] = new(Same(Get("/api/codelists/" + codelist)), Open),
+            ["GET /api/indicators"] = new(Same(Get("/api/indicators")), Open),
+            ["GET /api/indicators/{code}"] = new(Same(Get("/api/indicators/" + indicator)), Open),
+            ["GET /api/regimes"] = new(Same(Get("/api/regimes")), Open),
+            ["GET /api/regimes/{code}"] = new(i => Task.FromResult(Get("/api/regimes/" + (i ? InternalRegime : ConfidentialRegime))), Regime),
+            ["GET /api/regimes/{code}/periods"] = new(i => Task.FromResult(Get($"/api/regimes/{(i ? InternalRegime : ConfidentialRegime)}/periods?year=2026")), Regime),
+
+            ["GET /api/auth/antiforgery"] = new(Same(Get("/api/auth/antiforgery")), Open),
+            ["POST /api/auth/sign-in"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-in", new { userName = "nobody-" + Guid.NewGuid().ToString("N")[..6], password = "not-the-password-1A" })), (_, _) => 401),
+            ["POST /api/auth/change-password"] = new(Same(new(HttpMethod.Post, "/api/auth/change-password", new { currentPassword = "wrong-Password-1", newPassword = "Another-Password-2" })), OwnAccount(400, 400)),
+            ["POST /api/auth/two-factor/enable"] = new(Same(new(HttpMethod.Post, "/api/auth/two-factor/enable", new { code = "12345" })), OwnAccount(400, 400)),
+            ["GET /api/me"] = new(Same(Get("/api/me")), Authenticated(200)),
+
+            ["GET /api/admin/users"] = new(Same(Get("/api/admin/users")), Admin(200, 200)),
+            ["POST /api/admin/users"] = new(i => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/users", new
+            {
+                userName = "m" + Guid.NewGuid().ToString("N")[..10], organizationCode = i ? InCommune : OutOrg, grants = new[] { new { role = "reporter" } },
+            })), Admin(201, 403)),
+            ["GET /api/admin/users/{id}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/api/admin/users/" + (i ? reviewer.Id : hcmcUser.Id), null, i ? null : hcmcUser.UserName)), Admin(200, 404)),
+            ["POST /api/admin/users/{id}/disable"] = new(UserAction("disable"), Admin(200, 404)),
+            ["POST /api/admin/users/{id}/enable"] = new(UserAction("enable"), Admin(200, 404)),
+            ["POST /api/admin/users/{id}/reset-password"] = new(UserAction("reset-password"), Admin(200, 404)),
+            ["PUT /api/admin/users/{id}/grants"] = new(async i =>
+            {
+                var (id, name) = await FreshUserAsync(i);
+                return new Target(HttpMethod.Put, $"/api/admin/users/{id}/grants", new { grants = new[] { new { role = "analyst" } } }, i ? null : name);
+            }, Admin(200, 404)),
+            ["GET /api/admin/clients"] = new(Same(Get("/api/admin/clients")), Admin(200, 200)),
+            ["POST /api/admin/clients"] = new(i => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/clients",
+                new { name = "m", organizationCode = i ? InOrg : OutOrg, role = "reporter" })), Admin(201, 403)),
+            ["POST /api/admin/clients/{id}/revoke"] = new(ClientAction("revoke"), Admin(200, 404)),
+            ["POST /api/admin/clients/{id}/rotate"] = new(ClientAction("rotate"), Admin(200, 404)),
+            ["GET /api/organizations/{code}/users"] = new(i => Task.FromResult(new Target(HttpMethod.Get, $"/api/organizations/{(i ? InOrg : OutOrg)}/users", null, i ? null : hcmcUser.UserName)), Admin(200, 404)),
+            ["GET /api/audit"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/api/audit?organization=" + (i ? InOrg : OutOrg), null, i ? null : hcmcUser.UserName)), Admin(200, 404)),
+
+            // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
+            ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),
+            ["POST /api/auth/two-factor/setup"] = new(Same(new(HttpMethod.Post, "/api/auth/two-factor/setup", new { })), OwnAccount(200, 400), FreshSession: true),
+        };
+
+        // The server's own endpoint list decides what must be covered.
+        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var keys = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["*"];
+            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            Assert.True(endpoint.Metadata.GetMetadata<NrisAccessMetadata>() is not null, $"{pattern} declares no access (RequireNrisAccess).");
+            keys.AddRange(methods.Select(m => m + " " + pattern));
+        }
+
+        var missing = keys.Where(k => !matrix.ContainsKey(k)).ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a row in the authorization matrix: " + string.Join(", ", missing));
+        var stale = matrix.Keys.Where(k => !keys.Contains(k)).ToList();
+        Assert.True(stale.Count == 0, "Matrix rows for endpoints that no longer exist: " + string.Join(", ", stale));
+
+        var failures = new StringBuilder();
+        var checks = 0;
+        foreach (var (key, row) in matrix)
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                foreach (var inScope in new[] { true, false })
+                {
+                    var target = await row.Build(inScope);
+                    var session = await callers.GetAsync(caller, row.FreshSession);
+                    using var response = await session.SendAsync(target.Method, target.Path, target.Body);
+                    var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+                    var expected = row.Expect(caller, inScope);
+                    checks++;
+                    if ((int)response.StatusCode != expected)
+                    {
+                        failures.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{key} as {caller} ({(inScope ? "in" : "out of")} scope) {target.Path}: expected {expected}, got {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}");
+                    }
+
+                    // Out of scope for everyone but the system administrator, whose scope is the whole country.
+                    if (caller != Caller.SystemAdmin && target.LeakMarker is { } marker && body.Contains(marker, StringComparison.Ordinal))
+                    {
+                        failures.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{key} as {caller}: the response names out-of-scope '{marker}'.");
+                    }
+
+                    if ((int)response.StatusCode >= 400)
+                    {
+                        // Every refusal is a bilingual problem document, never a stack trace.
+                        using var problem = JsonDocument.Parse(body);
+                        if (!problem.RootElement.TryGetProperty("titleVi", out _) || body.Contains("   at ", StringComparison.Ordinal))
+                        {
+                            failures.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"{key} as {caller}: refusal is not a bilingual problem: {body}");
+                        }
+                    }
+
+                    if (row.FreshSession)
+                    {
+                        session.Dispose();
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Length == 0, failures.ToString());
+        Assert.Equal(matrix.Count * Enum.GetValues<Caller>().Length * 2, checks);
+        _ = isUser;
+    }
+
+    [Fact]
+    public async Task An_agency_administrator_lists_and_creates_only_inside_its_subtree()
+    {
+        using var admin = await server.AdminAsync();
+        var agency = await server.UserAsync(InOrg, "agencyAdministrator");
+        var hcmc = await server.UserAsync(OutOrg, "analyst");
+        var commune = await server.UserAsync(InCommune, "reporter");
+        await admin.PostJsonAsync("/api/admin/clients", new { name = "hcmc system", organizationCode = OutOrg, role = "reporter" }, 201);
+        using var session = agency.Session;
+
+        var users = await session.GetJsonAsync("/api/admin/users");
+        var orgs = users.GetProperty("items").EnumerateArray().Select(u => u.GetProperty("organizationCode").GetString()!).ToList();
+        Assert.Equal(users.GetProperty("count").GetInt32(), orgs.Count);
+        Assert.Contains(users.GetProperty("items").EnumerateArray(), u => u.GetProperty("userName").GetString() == commune.UserName);
+        Assert.DoesNotContain(hcmc.UserName, users.GetRawText(), StringComparison.Ordinal);
+        Assert.All(orgs, o => Assert.True(o == InOrg || o.StartsWith("UBND.0", StringComparison.Ordinal), o));
+        Assert.DoesNotContain(OutOrg, (await session.GetJsonAsync("/api/admin/clients")).GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(OutOrg, (await session.GetJsonAsync("/api/audit")).GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(0, (await session.GetJsonAsync("/api/admin/users?organization=" + OutOrg)).GetProperty("count").GetInt32());
+
+        // It cannot give more than it has: no system administrator, no confidential ceiling, no grant outside Hà Nội.
+        await session.PostJsonAsync("/api/admin/users", new { userName = "x" + Guid.NewGuid().ToString("N")[..8], organizationCode = InCommune,
+            grants = new[] { new { role = "systemAdministrator", organizationCode = InCommune, ceiling = "internal" } } }, 403);
+        await session.PostJsonAsync("/api/admin/users", new { userName = "x" + Guid.NewGuid().ToString("N")[..8], organizationCode = InCommune,
+            grants = new[] { new { role = "analyst", organizationCode = InCommune, ceiling = "confidential" } } }, 403);
+        await session.PostJsonAsync("/api/admin/users", new { userName = "x" + Guid.NewGuid().ToString("N")[..8], organizationCode = InCommune,
+            grants = new[] { new { role = "analyst", organizationCode = "CP", ceiling = "internal" } } }, 403);
+        // Nor manage the national administrator, even though 'admin' exists.
+        await session.PostJsonAsync($"/api/admin/users/{IdentityBootstrap.AdminUserName}/reset-password", null, 404);
+    }
+
+    [Fact]
+    public async Task Confidential_reads_are_audited_and_the_audit_trail_has_no_writing_endpoint()
+    {
+        using var admin = await server.AdminAsync();
+        await admin.GetJsonAsync("/api/regimes/" + ConfidentialRegime);
+        var events = await admin.GetJsonAsync("/api/audit?action=data.confidential-read");
+        Assert.Contains(events.GetProperty("items").EnumerateArray(), e => e.GetProperty("target").GetString() == "regime " + ConfidentialRegime);
+
+        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        foreach (var endpoint in endpoints.Where(e => e.RoutePattern.RawText!.Contains("audit", StringComparison.OrdinalIgnoreCase)))
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()!.HttpMethods;
+            Assert.Equal(["GET"], methods);
+        }
+
+        using var delete = await admin.SendAsync(HttpMethod.Delete, "/api/audit");
+        Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+    }
+}
