@@ -171,6 +171,18 @@ public sealed class ExcelFormTests
     }
 
     [Fact]
+    public void Generated_forms_are_valid_OpenXml()
+    {
+        foreach (var form in new[] { KtxhForm([new("IIP", "_T", null, 1.5m, null, null)]), LdvlForm() })
+        {
+            using var doc = SpreadsheetDocument.Open(new MemoryStream(form), false);
+            var problems = new DocumentFormat.OpenXml.Validation.OpenXmlValidator(FileFormatVersions.Office2010).Validate(doc, TestContext.Current.CancellationToken)
+                .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+            Assert.Empty(problems);
+        }
+    }
+
+    [Fact]
     public void Percent_without_own_range_gets_0_to_100_and_repeated_totals_are_not_asked_twice()
     {
         using var doc = SpreadsheetDocument.Open(new MemoryStream(LdvlForm()), false);
