@@ -240,4 +240,9 @@ public sealed class FuzzTests
         Assert.All(ExcelEdits, e => Assert.Contains(e.From, xml, StringComparison.Ordinal));
         Fuzz(ExcelForms.Value, MutateInsideZip, ReadExcel, 1500);
     }
+
+    [Fact]
+    public void SDMX_structure_reader_survives_mutations() => Fuzz(
+        ["sdmx-ml-3.0/ECB_EXR_DSD.xml", "sdmx-ml-3.0/codelist.xml", "sdmx-ml-2.1/common/common.xml"],
+        (s, ct) => SdmxStructureReader.Read(s, null, ct));
 }
