@@ -12,6 +12,7 @@ namespace Nris.Exchange.Model;
 /// <param name="MaxXlsxCompressionRatio">Highest uncompressed/compressed ratio of any .xlsx entry (default 200, zip bombs reach 1000+).</param>
 /// <param name="MaxCellTextLength">Longest text of one field, attribute or cell (default 4,000 characters).</param>
 /// <param name="MaxErrors">Most problems collected before a reader stops (default 200).</param>
+/// <param name="MaxXlsxPartBytes">Largest uncompressed size of one .xlsx entry (default 32 MiB); a form's biggest part is a few hundred KiB.</param>
 public sealed record ExchangeLimits(
     long MaxBytes = 64L * 1024 * 1024,
     int MaxObservations = 1_000_000,
@@ -20,7 +21,8 @@ public sealed record ExchangeLimits(
     int MaxXlsxParts = 1_000,
     int MaxXlsxCompressionRatio = 200,
     int MaxCellTextLength = 4_000,
-    int MaxErrors = 200)
+    int MaxErrors = 200,
+    long MaxXlsxPartBytes = 32L * 1024 * 1024)
 {
     /// <summary>The defaults described on each parameter.</summary>
     public static ExchangeLimits Default { get; } = new();
