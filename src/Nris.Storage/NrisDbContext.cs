@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Nris.Storage.Entities;
+using Nris.Storage.Ledger;
+using Nris.Storage.Submissions;
 
 namespace Nris.Storage;
 
@@ -34,6 +36,17 @@ public abstract class NrisDbContext : DbContext
     internal DbSet<IndicatorEntity> Indicators => Set<IndicatorEntity>();
     internal DbSet<RegimeEntity> Regimes => Set<RegimeEntity>();
     internal DbSet<MetaEntity> Meta => Set<MetaEntity>();
+
+    /// <summary>The ledger, read-only by convention and by trigger: append through <see cref="LedgerStore"/>.</summary>
+    public DbSet<LedgerEntryEntity> LedgerEntries => Set<LedgerEntryEntity>();
+    public DbSet<LedgerCheckpointEntity> LedgerCheckpoints => Set<LedgerCheckpointEntity>();
+    public DbSet<ReportEntity> Reports => Set<ReportEntity>();
+    public DbSet<ReportVersionEntity> ReportVersions => Set<ReportVersionEntity>();
+    public DbSet<ReportValueEntity> ReportValues => Set<ReportValueEntity>();
+    public DbSet<ReportEventEntity> ReportEvents => Set<ReportEventEntity>();
+    public DbSet<CurrentValueEntity> CurrentValues => Set<CurrentValueEntity>();
+    public DbSet<DraftEntity> Drafts => Set<DraftEntity>();
+    public DbSet<IdempotencyKeyEntity> IdempotencyKeys => Set<IdempotencyKeyEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +116,7 @@ public abstract class NrisDbContext : DbContext
             e.HasKey(x => x.Key);
         });
 
+        SubmissionModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 
