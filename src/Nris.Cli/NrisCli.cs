@@ -38,6 +38,7 @@ public static class NrisCli
             DbCommand(output),
             UnitsCommand(output, error),
             CatalogueCommand(output),
+            VerifyCommand.Create(Services, output, error),
         };
 
         var parse = root.Parse(args);

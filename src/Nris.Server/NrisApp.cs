@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Nris.Server.Api;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
+using Nris.Server.Ledger;
+using Nris.Server.Submissions;
 using Nris.Storage;
 
 namespace Nris.Server;
@@ -40,6 +42,10 @@ public static class NrisApp
         services.AddNrisStorage(configuration);
         services.AddSingleton<CatalogueState>();
         services.AddSingleton<NrisBootstrap>();
+        services.AddSingleton(sp => LedgerOptions.FromConfiguration(configuration, sp.GetRequiredService<NrisStorageOptions>()));
+        services.AddSingleton<CheckpointService>();
+        services.AddScoped<LedgerVerifyService>();
+        services.AddScoped<SubmissionService>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
