@@ -40,6 +40,7 @@ public static class NrisCli
             CatalogueCommand(output),
             AccountsCommands.Users(parse => Services(parse, error), output),
             AccountsCommands.Clients(parse => Services(parse, error), output),
+            VerifyCommand.Create(Services, output, error),
         };
 
         var parse = root.Parse(args);

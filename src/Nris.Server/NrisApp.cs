@@ -5,6 +5,8 @@ using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
+using Nris.Server.Ledger;
+using Nris.Server.Submissions;
 using Nris.Storage;
 
 namespace Nris.Server;
@@ -46,6 +48,10 @@ public static class NrisApp
         services.AddSingleton<NrisBootstrap>();
         services.AddSingleton<ICredentialAnnouncer, ConsoleCredentialAnnouncer>();
         services.AddNrisSecurity(configuration);
+        services.AddSingleton(sp => LedgerOptions.FromConfiguration(configuration, sp.GetRequiredService<NrisStorageOptions>()));
+        services.AddSingleton<CheckpointService>();
+        services.AddScoped<LedgerVerifyService>();
+        services.AddScoped<SubmissionService>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));

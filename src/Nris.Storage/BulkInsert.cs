@@ -16,6 +16,7 @@ namespace Nris.Storage;
 /// </summary>
 internal static class BulkInsert
 {
+    /// <summary>Inserts rows of one entity type inside the context's current transaction (see the type's remarks).</summary>
     public static async Task InsertAsync<T>(NrisDbContext db, IEnumerable<T> rows, CancellationToken cancellationToken)
         where T : class
     {
@@ -48,6 +49,60 @@ internal static class BulkInsert
         {
             // Same exception type as SaveChanges, so callers handle a constraint violation the same way on both databases.
             throw new DbUpdateException($"Bulk insert into {table} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Inserts rows of an entity whose key is not store-generated, replacing the non-key columns of rows that already
+    /// have the key: on PostgreSQL through a binary COPY into a temporary table and one INSERT … ON CONFLICT; on SQLite
+    /// with one prepared INSERT … ON CONFLICT reused for every row.
+    /// </summary>
+    public static async Task UpsertAsync<T>(NrisDbContext db, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Bulk upserts run inside the caller's transaction.");
+        var entityType = db.Model.FindEntityType(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of the model.");
+        var table = entityType.GetTableName()!;
+        var columns = entityType.GetProperties()
+            .Select(p => new Column(p, p.GetColumnName(), (RelationalTypeMapping)p.GetTypeMapping()))
+            .ToArray();
+        var keyNames = entityType.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()).ToArray();
+        var list = string.Join(", ", columns.Select(c => c.Name));
+        var conflict = $"ON CONFLICT ({string.Join(", ", keyNames)}) DO UPDATE SET " +
+            string.Join(", ", columns.Where(c => !keyNames.Contains(c.Name)).Select(c => $"{c.Name} = excluded.{c.Name}"));
+        try
+        {
+            switch (db.Database.GetDbConnection())
+            {
+                case NpgsqlConnection npgsql:
+                    var stage = "stage_" + table;
+                    await using (var create = npgsql.CreateCommand())
+                    {
+                        // LIKE copies the columns and NOT NULLs but not the key, so duplicates in the input reach ON CONFLICT.
+                        create.CommandText = $"CREATE TEMP TABLE {stage} (LIKE {table}) ON COMMIT DROP";
+                        await create.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    await CopyAsync(npgsql, stage, columns, rows, cancellationToken);
+                    await using (var merge = npgsql.CreateCommand())
+                    {
+                        merge.CommandText = $"INSERT INTO {table} ({list}) SELECT {list} FROM {stage} {conflict}; DROP TABLE {stage}";
+                        await merge.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    break;
+                case SqliteConnection sqlite:
+                    await InsertEachAsync(sqlite, (SqliteTransaction)transaction.GetDbTransaction(), table, columns, rows, cancellationToken, conflict);
+                    break;
+                default:
+                    throw new NotSupportedException($"No bulk upsert for {db.Database.ProviderName}.");
+            }
+        }
+        catch (DbException e)
+        {
+            throw new DbUpdateException($"Bulk upsert into {table} failed: {e.Message}", e);
         }
     }
 
@@ -85,6 +140,7 @@ internal static class BulkInsert
         int => NpgsqlDbType.Integer,
         long => NpgsqlDbType.Bigint,
         bool => NpgsqlDbType.Boolean,
+        byte[] => NpgsqlDbType.Bytea,
         _ => throw new NotSupportedException($"No COPY type for {value.GetType().Name}."),
     };
 
@@ -94,13 +150,15 @@ internal static class BulkInsert
         string table,
         Column[] columns,
         IEnumerable<T> rows,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? suffix = null)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
             $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) " +
-            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})" +
+            (suffix is null ? "" : " " + suffix);
         var names = columns.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         foreach (var row in rows)
         {

@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Nris.Storage.Entities;
 using Nris.Storage.Identity;
+using Nris.Storage.Ledger;
+using Nris.Storage.Submissions;
 
 namespace Nris.Storage;
 
@@ -48,6 +50,16 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
 
     /// <summary>The append-only audit trail. Insert only: the database refuses updates and deletes.</summary>
     public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+    /// <summary>The ledger, read-only by convention and by trigger: append through <see cref="LedgerStore"/>.</summary>
+    public DbSet<LedgerEntryEntity> LedgerEntries => Set<LedgerEntryEntity>();
+    public DbSet<LedgerCheckpointEntity> LedgerCheckpoints => Set<LedgerCheckpointEntity>();
+    public DbSet<ReportEntity> Reports => Set<ReportEntity>();
+    public DbSet<ReportVersionEntity> ReportVersions => Set<ReportVersionEntity>();
+    public DbSet<ReportValueEntity> ReportValues => Set<ReportValueEntity>();
+    public DbSet<ReportEventEntity> ReportEvents => Set<ReportEventEntity>();
+    public DbSet<CurrentValueEntity> CurrentValues => Set<CurrentValueEntity>();
+    public DbSet<DraftEntity> Drafts => Set<DraftEntity>();
+    public DbSet<IdempotencyKeyEntity> IdempotencyKeys => Set<IdempotencyKeyEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -119,6 +131,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
             e.HasKey(x => x.Key);
         });
 
+        SubmissionModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Nris.Core.Catalogue;
 using Nris.Server.Catalogue;
+using Nris.Server.Ledger;
 using Nris.Storage;
 using Nris.Storage.Seed;
 
@@ -9,12 +10,13 @@ namespace Nris.Server.Hosting;
 /// <summary>
 /// What happens before Nris serves its first request: the schema is migrated (unless turned off), an empty
 /// database gets the reference data and, unless turned off, the demo catalogue, and the catalogue is loaded
-/// into memory. `nris init` runs the same steps.
+/// into memory, and the instance key exists. `nris init` runs the same steps.
 /// </summary>
 public sealed class NrisBootstrap(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     CatalogueState catalogue,
+    CheckpointService checkpoints,
     ILogger<NrisBootstrap> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -25,6 +27,9 @@ public sealed class NrisBootstrap(
         {
             await database.MigrateAsync(cancellationToken);
         }
+
+        // The instance key signs ledger checkpoints; created (mode 0600) the first time Nris starts or `nris init` runs.
+        checkpoints.EnsureKey();
 
         var store = scope.ServiceProvider.GetRequiredService<CatalogueStore>();
         if (await store.IsEmptyAsync(cancellationToken))

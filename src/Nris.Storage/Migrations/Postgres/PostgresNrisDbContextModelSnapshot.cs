@@ -954,6 +954,495 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("user_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Ledger.LedgerCheckpointEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_checkpoints");
+
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_ledger_checkpoints_sequence");
+
+                    b.ToTable("ledger_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Ledger.LedgerEntryEntity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_ledger_entries");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
+                {
+                    b.Property<string>("IndicatorCode")
+                        .HasColumnType("text")
+                        .HasColumnName("indicator_code");
+
+                    b.Property<string>("Disaggregation")
+                        .HasColumnType("text")
+                        .HasColumnName("disaggregation");
+
+                    b.Property<string>("TerritoryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("territory_code");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<bool?>("Flag")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flag");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<decimal?>("Number")
+                        .HasColumnType("numeric")
+                        .HasColumnName("number");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<long>("ReportVersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_version_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("IndicatorCode", "Disaggregation", "TerritoryCode", "Period", "Source")
+                        .HasName("pk_current_values");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_current_values_report_id");
+
+                    b.HasIndex("Source", "Period")
+                        .HasDatabaseName("ix_current_values_source_period");
+
+                    b.ToTable("current_values", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.DraftEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content_json");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("regime_code");
+
+                    b.Property<string>("ReporterCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reporter_code");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drafts");
+
+                    b.HasIndex("RegimeCode", "Period", "ReporterCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_drafts_regime_code_period_reporter_code");
+
+                    b.ToTable("drafts", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.IdempotencyKeyEntity", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasColumnType("text")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_us");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("result_json");
+
+                    b.HasKey("Scope", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_us");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_version");
+
+                    b.Property<long>("LastLedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_ledger_sequence");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<string>("RecipientCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recipient_code");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("regime_code");
+
+                    b.Property<int>("RegimeVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("regime_version");
+
+                    b.Property<string>("ReporterCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reporter_code");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reports");
+
+                    b.HasIndex("ReporterCode", "Period")
+                        .HasDatabaseName("ix_reports_reporter_code_period");
+
+                    b.HasIndex("RegimeCode", "Period", "ReporterCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reports_regime_code_period_reporter_code");
+
+                    b.ToTable("reports", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEventEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("organization");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_events");
+
+                    b.HasIndex("ReportId", "Id")
+                        .HasDatabaseName("ix_report_events_report_id_id");
+
+                    b.ToTable("report_events", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportValueEntity", b =>
+                {
+                    b.Property<long>("VersionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version_id");
+
+                    b.Property<string>("IndicatorCode")
+                        .HasColumnType("text")
+                        .HasColumnName("indicator_code");
+
+                    b.Property<string>("Disaggregation")
+                        .HasColumnType("text")
+                        .HasColumnName("disaggregation");
+
+                    b.Property<string>("TerritoryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("territory_code");
+
+                    b.Property<bool?>("Flag")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flag");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<decimal?>("Number")
+                        .HasColumnType("numeric")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("VersionId", "IndicatorCode", "Disaggregation", "TerritoryCode")
+                        .HasName("pk_report_values");
+
+                    b.ToTable("report_values", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportVersionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("DecidedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_us");
+
+                    b.Property<string>("DecisionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasColumnType("text")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("organization");
+
+                    b.Property<byte[]>("PayloadHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("RegimeVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("regime_version");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Signer")
+                        .HasColumnType("text")
+                        .HasColumnName("signer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("SubmittedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("submitted_us");
+
+                    b.Property<int>("ValueCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("value_count");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_versions");
+
+                    b.HasIndex("ReportId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_versions_report_id_version");
+
+                    b.ToTable("report_versions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
                     b.HasOne("Nris.Storage.Identity.NrisUser", null)
@@ -987,6 +1476,33 @@ namespace Nris.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEventEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportValueEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportVersionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportVersionEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -927,6 +927,485 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("user_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Ledger.LedgerCheckpointEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_checkpoints");
+
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_ledger_checkpoints_sequence");
+
+                    b.ToTable("ledger_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Ledger.LedgerEntryEntity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payload");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_ledger_entries");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
+                {
+                    b.Property<string>("IndicatorCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("indicator_code");
+
+                    b.Property<string>("Disaggregation")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disaggregation");
+
+                    b.Property<string>("TerritoryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("territory_code");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Source")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<bool?>("Flag")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("flag");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<decimal?>("Number")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<long>("ReportVersionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_version_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("IndicatorCode", "Disaggregation", "TerritoryCode", "Period", "Source")
+                        .HasName("pk_current_values");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_current_values_report_id");
+
+                    b.HasIndex("Source", "Period")
+                        .HasDatabaseName("ix_current_values_source_period");
+
+                    b.ToTable("current_values", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.DraftEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_json");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("regime_code");
+
+                    b.Property<string>("ReporterCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reporter_code");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drafts");
+
+                    b.HasIndex("RegimeCode", "Period", "ReporterCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_drafts_regime_code_period_reporter_code");
+
+                    b.ToTable("drafts", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.IdempotencyKeyEntity", b =>
+                {
+                    b.Property<string>("Scope")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_us");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_json");
+
+                    b.HasKey("Scope", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_us");
+
+                    b.Property<int>("CurrentVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("current_version");
+
+                    b.Property<long>("LastLedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_ledger_sequence");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("RecipientCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_code");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("regime_code");
+
+                    b.Property<int>("RegimeVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("regime_version");
+
+                    b.Property<string>("ReporterCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reporter_code");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reports");
+
+                    b.HasIndex("ReporterCode", "Period")
+                        .HasDatabaseName("ix_reports_reporter_code_period");
+
+                    b.HasIndex("RegimeCode", "Period", "ReporterCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reports_regime_code_period_reporter_code");
+
+                    b.ToTable("reports", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEventEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_events");
+
+                    b.HasIndex("ReportId", "Id")
+                        .HasDatabaseName("ix_report_events_report_id_id");
+
+                    b.ToTable("report_events", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportValueEntity", b =>
+                {
+                    b.Property<long>("VersionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version_id");
+
+                    b.Property<string>("IndicatorCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("indicator_code");
+
+                    b.Property<string>("Disaggregation")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("disaggregation");
+
+                    b.Property<string>("TerritoryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("territory_code");
+
+                    b.Property<bool?>("Flag")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("flag");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<decimal?>("Number")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("VersionId", "IndicatorCode", "Disaggregation", "TerritoryCode")
+                        .HasName("pk_report_values");
+
+                    b.ToTable("report_values", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportVersionEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("DecidedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_us");
+
+                    b.Property<string>("DecisionReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization");
+
+                    b.Property<byte[]>("PayloadHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<int>("RegimeVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("regime_version");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("Signer")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("signer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("SubmittedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("submitted_us");
+
+                    b.Property<int>("ValueCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value_count");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_versions");
+
+                    b.HasIndex("ReportId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_versions_report_id_version");
+
+                    b.ToTable("report_versions", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
                     b.HasOne("Nris.Storage.Identity.NrisUser", null)
@@ -960,6 +1439,33 @@ namespace Nris.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportEventEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportValueEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportVersionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nris.Storage.Submissions.ReportVersionEntity", b =>
+                {
+                    b.HasOne("Nris.Storage.Submissions.ReportEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -1,0 +1,75 @@
+using Microsoft.Data.Sqlite;
+using Nris.Core.Ledger;
+using Nris.Storage;
+using Nris.Storage.Ledger;
+
+namespace Nris.Cli.Tests;
+
+/// <summary>`nris verify` on a real SQLite file: OK with counts, or the first bad entry and exit code 1.</summary>
+public sealed class VerifyCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-cli-verify-" + Guid.NewGuid().ToString("N"));
+
+    public VerifyCommandTests() => Directory.CreateDirectory(_directory);
+
+    private string Connection => $"Data Source={Path.Combine(_directory, "nris.db")}";
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await NrisCli.RunAsync([.. args, "--connection", Connection], output, error, TestContext.Current.CancellationToken);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Verify_prints_ok_with_counts_then_names_the_first_tampered_entry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(0, (await RunAsync("init")).Exit);
+        Assert.True(File.Exists(Path.Combine(_directory, "instance-key.pem")), "nris init creates the instance key next to the database");
+        var empty = await RunAsync("verify");
+        Assert.True(empty.Exit == 0, empty.Err);
+        Assert.Contains("OK: 0 entries", empty.Out, StringComparison.Ordinal);
+
+        var factory = new NrisDbContextFactory(new NrisStorageOptions { ConnectionString = Connection });
+        await using (var db = factory.CreateDbContext())
+        {
+            var store = new LedgerStore(db);
+            await using var transaction = await store.BeginAppendTransactionAsync(ct);
+            for (var i = 1; i <= 3; i++)
+            {
+                await store.AppendAsync(LedgerEntryKind.CatalogueChanged, CanonicalJson.Canonicalize("{\"n\":1}"u8), "admin", DateTimeOffset.UtcNow, ct);
+            }
+            await transaction.CommitAsync(ct);
+        }
+        var ok = await RunAsync("verify");
+        Assert.True(ok.Exit == 0, ok.Err);
+        Assert.Contains("OK: 3 entries, 0 checkpoints", ok.Out, StringComparison.Ordinal);
+
+        await using (var connection = new SqliteConnection(Connection))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER ledger_entries_no_update; UPDATE ledger_entries SET actor = 'mallory' WHERE sequence = 2;";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        SqliteConnection.ClearAllPools();
+        var bad = await RunAsync("verify");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("FAILED at entry 2", bad.Err, StringComparison.Ordinal);
+        Assert.Contains("bản ghi 2", bad.Err, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
