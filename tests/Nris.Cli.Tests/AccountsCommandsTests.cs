@@ -1,19 +1,8 @@
 namespace Nris.Cli.Tests;
 
 /// <summary>`nris users …` and `nris clients …` against a real SQLite file.</summary>
-public sealed class AccountsCommandsTests : IDisposable
+public sealed class AccountsCommandsTests : CliTestBase
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-cli-accounts-" + Guid.NewGuid().ToString("N"));
-
-    public AccountsCommandsTests() => Directory.CreateDirectory(_directory);
-
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await NrisCli.RunAsync([.. args, "--connection", $"Data Source={Path.Combine(_directory, "nris.db")}"], output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Users_are_created_listed_reset_and_disabled_with_secrets_printed_once()
@@ -52,17 +41,5 @@ public sealed class AccountsCommandsTests : IDisposable
         Assert.DoesNotContain(key, list.Out);
         Assert.Equal(0, (await RunAsync("clients", "revoke", id)).Exit);
         Assert.Contains("revoked", (await RunAsync("clients", "list")).Out);
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -4,21 +4,8 @@ using Nris.Core.Catalogue;
 namespace Nris.Cli.Tests;
 
 /// <summary>Runs the real `nris` command in-process against a real SQLite file per test class.</summary>
-public sealed class NrisCliTests : IDisposable
+public sealed class NrisCliTests : CliTestBase
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-cli-tests-" + Guid.NewGuid().ToString("N"));
-
-    public NrisCliTests() => Directory.CreateDirectory(_directory);
-
-    private string Connection => $"Data Source={Path.Combine(_directory, "nris.db")}";
-
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await NrisCli.RunAsync([.. args, "--connection", Connection], output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Units_as_of_a_date_print_one_row_per_unit()
@@ -70,7 +57,7 @@ public sealed class NrisCliTests : IDisposable
     [Fact]
     public async Task Catalogue_export_then_import_round_trips_and_a_bad_file_changes_nothing()
     {
-        var folder = Path.Combine(_directory, "catalogue");
+        var folder = Path.Combine(Folder, "catalogue");
         var export = await RunAsync("catalogue", "export", folder);
         Assert.True(export.Exit == 0, export.Err);
         var indicatorsFile = Path.Combine(folder, "indicators.json");
@@ -84,7 +71,7 @@ public sealed class NrisCliTests : IDisposable
         var import = await RunAsync("catalogue", "import", folder);
         Assert.True(import.Exit == 0, import.Err);
 
-        var again = Path.Combine(_directory, "again");
+        var again = Path.Combine(Folder, "again");
         Assert.Equal(0, (await RunAsync("catalogue", "export", again)).Exit);
         var reread = JsonSerializer.Deserialize<List<Indicator>>(await File.ReadAllTextAsync(Path.Combine(again, "indicators.json"), TestContext.Current.CancellationToken), CatalogueJson.Options)!;
         Assert.Contains(reread, i => i.Code == renamed.Code && i.NameEn == renamed.NameEn);
@@ -95,7 +82,7 @@ public sealed class NrisCliTests : IDisposable
         var refused = await RunAsync("catalogue", "import", folder);
         Assert.NotEqual(0, refused.Exit);
         Assert.Contains("NO_SUCH_CATEGORY", refused.Err);
-        var third = Path.Combine(_directory, "third");
+        var third = Path.Combine(Folder, "third");
         Assert.Equal(0, (await RunAsync("catalogue", "export", third)).Exit);
         Assert.Equal(
             await File.ReadAllTextAsync(Path.Combine(again, "indicators.json"), TestContext.Current.CancellationToken),
@@ -112,19 +99,6 @@ public sealed class NrisCliTests : IDisposable
         foreach (var command in new[] { "init", "serve", "db", "units", "catalogue" })
         {
             Assert.Contains(command, output.ToString());
-        }
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the OS temp cleaner removes what a still-open handle kept.
         }
     }
 }

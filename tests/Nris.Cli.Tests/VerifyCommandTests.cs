@@ -6,28 +6,15 @@ using Nris.Storage.Ledger;
 namespace Nris.Cli.Tests;
 
 /// <summary>`nris verify` on a real SQLite file: OK with counts, or the first bad entry and exit code 1.</summary>
-public sealed class VerifyCommandTests : IDisposable
+public sealed class VerifyCommandTests : CliTestBase
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-cli-verify-" + Guid.NewGuid().ToString("N"));
-
-    public VerifyCommandTests() => Directory.CreateDirectory(_directory);
-
-    private string Connection => $"Data Source={Path.Combine(_directory, "nris.db")}";
-
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await NrisCli.RunAsync([.. args, "--connection", Connection], output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Verify_prints_ok_with_counts_then_names_the_first_tampered_entry()
     {
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, (await RunAsync("init")).Exit);
-        Assert.True(File.Exists(Path.Combine(_directory, "instance-key.pem")), "nris init creates the instance key next to the database");
+        Assert.True(File.Exists(Path.Combine(Folder, "instance-key.pem")), "nris init creates the instance key next to the database");
         var empty = await RunAsync("verify");
         Assert.True(empty.Exit == 0, empty.Err);
         Assert.Contains("OK: 0 entries", empty.Out, StringComparison.Ordinal);
@@ -59,17 +46,5 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.Equal(1, bad.Exit);
         Assert.Contains("FAILED at entry 2", bad.Err, StringComparison.Ordinal);
         Assert.Contains("bản ghi 2", bad.Err, StringComparison.Ordinal);
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
