@@ -26,21 +26,25 @@ public sealed record RegimeVersionsDto(string Code, IReadOnlyList<RegimeVersionD
 /// </summary>
 public static class CatalogueAdminEndpoints
 {
+    private const string Tag = "Catalogue administration";
+
     public static IEndpointRouteBuilder MapCatalogueAdminEndpoints(this IEndpointRouteBuilder routes)
     {
-        var regimes = routes.MapGroup("/api/admin/regimes").WithTags("Catalogue administration").RequireNrisAccess(NrisAccess.Administrators);
-        regimes.MapPost("", CreateRegimeAsync)
+        // No route groups: a group's empty sub-pattern would leave a trailing slash on the create routes.
+        var admins = NrisAccess.Administrators;
+        routes.MapPost("/api/admin/regimes", CreateRegimeAsync).WithTags(Tag).RequireNrisAccess(admins)
             .WithSummary("Create a regime (version 1) addressed to an organization in the caller's subtree.");
-        regimes.MapPut("/{code}", PublishRegimeVersionAsync)
+        routes.MapPut("/api/admin/regimes/{code}", PublishRegimeVersionAsync).WithTags(Tag).RequireNrisAccess(admins)
             .WithSummary("Publish the next version of a regime, in force from validity.from; the previous version is closed the day before.");
-        regimes.MapGet("/{code}/versions", ListRegimeVersionsAsync)
+        routes.MapGet("/api/admin/regimes/{code}/versions", ListRegimeVersionsAsync).WithTags(Tag).RequireNrisAccess(admins)
             .WithSummary("Every version of a regime the caller administers, with the number of reports filed under each.");
 
         // Indicators are national: one definition serves every regime and every aggregate.
-        var indicators = routes.MapGroup("/api/admin/indicators").WithTags("Catalogue administration")
-            .RequireNrisAccess(NrisAccess.InRole(Role.SystemAdministrator));
-        indicators.MapPost("", CreateIndicatorAsync).WithSummary("Create an indicator (system administrators only).");
-        indicators.MapPut("/{code}", ReplaceIndicatorAsync).WithSummary("Replace an indicator's definition (system administrators only).");
+        var system = NrisAccess.InRole(Role.SystemAdministrator);
+        routes.MapPost("/api/admin/indicators", CreateIndicatorAsync).WithTags(Tag).RequireNrisAccess(system)
+            .WithSummary("Create an indicator (system administrators only).");
+        routes.MapPut("/api/admin/indicators/{code}", ReplaceIndicatorAsync).WithTags(Tag).RequireNrisAccess(system)
+            .WithSummary("Replace an indicator's definition (system administrators only).");
         return routes;
     }
 
