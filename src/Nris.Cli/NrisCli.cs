@@ -4,10 +4,13 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Nris.Core.Catalogue;
+using Nris.Core.Ledger;
 using Nris.Server;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
+using Nris.Server.Ledger;
 using Nris.Storage;
+using Nris.Storage.Ledger;
 using Nris.Storage.Seed;
 
 namespace Nris.Cli;
@@ -204,6 +207,9 @@ public static class NrisCli
     private static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
+    /// <summary>The actor of ledger entries written by `nris catalogue import`.</summary>
+    public const string ImportActor = "cli";
+
     private static Command CatalogueCommand(TextWriter output)
     {
         var exportDir = new Argument<DirectoryInfo>("directory") { Description = "Folder to write the catalogue files into." };
@@ -235,9 +241,20 @@ public static class NrisCli
 
             var state = services.GetRequiredService<CatalogueState>();
             CatalogueContent imported;
+            var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
             try
             {
-                imported = CatalogueSources.ReadCatalogueFiles(dir.FullName);
+                // Hash exactly the bytes that are parsed, so the ledger entry pins the files that were imported.
+                var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var name in new[] { CatalogueFiles.CategoriesFile, CatalogueFiles.CodelistsFile, CatalogueFiles.IndicatorsFile, CatalogueFiles.RegimesFile })
+                {
+                    var path = Path.Combine(dir.FullName, name);
+                    files[name] = File.Exists(path)
+                        ? await File.ReadAllBytesAsync(path, ct)
+                        : throw new CatalogueFormatException($"{name}: thiếu tệp {path} / {name}: the file {path} is missing.");
+                    hashes[name] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(files[name]));
+                }
+                imported = CatalogueFiles.ReadAll(name => new MemoryStream(files[name], writable: false));
             }
             catch (CatalogueFormatException e)
             {
@@ -260,7 +277,18 @@ public static class NrisCli
 
             await using var scope = services.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<CatalogueStore>();
-            await store.SaveAsync(merged, ct);
+            // The replace and its catalogue.changed entry commit together: the ledger never misses an import, and
+            // never records one that did not happen.
+            var ledger = new LedgerStore(scope.ServiceProvider.GetRequiredService<NrisDbContext>());
+            await using (var transaction = await ledger.BeginAppendTransactionAsync(ct))
+            {
+                await store.SaveAsync(merged, ct);
+                var entry = await ledger.AppendAsync(LedgerEntryKind.CatalogueChanged,
+                    CatalogueChanges.ImportPayload(imported, hashes, ImportActor), ImportActor,
+                    services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+                await services.GetRequiredService<CheckpointService>().AfterAppendAsync(ledger, entry, ct);
+                await transaction.CommitAsync(ct);
+            }
             await bootstrap.ReloadCatalogueAsync(store, ct);
             await output.WriteLineAsync($"Imported {imported.Indicators.Count} indicators and {imported.Regimes.Count} regimes from {dir.FullName}.");
             return 0;

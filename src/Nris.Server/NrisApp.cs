@@ -52,6 +52,7 @@ public static class NrisApp
         services.AddSingleton<CheckpointService>();
         services.AddScoped<LedgerVerifyService>();
         services.AddScoped<SubmissionService>();
+        services.AddScoped<CatalogueAdministration>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -117,6 +118,7 @@ public static class NrisApp
         app.MapCatalogueEndpoints();
         app.MapAuthEndpoints();
         app.MapAdminEndpoints();
+        app.MapCatalogueAdminEndpoints();
         app.MapAuditEndpoints();
     }
 

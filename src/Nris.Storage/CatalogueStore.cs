@@ -4,7 +4,10 @@ using Nris.Core.Catalogue;
 
 namespace Nris.Storage;
 
-/// <summary>Persists the catalogue as a whole: reference data and demo catalogues are loaded in one piece.</summary>
+/// <summary>
+/// Persists the catalogue: as a whole (reference data and demo catalogues are loaded in one piece), or one regime
+/// version or one indicator at a time (delegated administration).
+/// </summary>
 public sealed class CatalogueStore(NrisDbContext db)
 {
     /// <summary>
@@ -12,11 +15,16 @@ public sealed class CatalogueStore(NrisDbContext db)
     /// (for example a duplicate territory version) the previous catalogue stays as it was.
     /// Rows go in through <see cref="BulkInsert"/>, not the change tracker: the reference data is ~40,000 rows.
     /// </summary>
+    /// <remarks>
+    /// Inside a transaction the caller already holds (the ledger's append transaction of `nris catalogue import`),
+    /// the replace joins it and the caller commits; otherwise it runs in its own.
+    /// </remarks>
     public async Task SaveAsync(CatalogueContent content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var version = await NrisMeta.GetAsync(db, NrisMeta.CatalogueVersion, cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
 
         await db.Territories.ExecuteDeleteAsync(cancellationToken);
         await db.TerritorySuccessions.ExecuteDeleteAsync(cancellationToken);
@@ -36,12 +44,72 @@ public sealed class CatalogueStore(NrisDbContext db)
         await BulkInsert.InsertAsync(db, content.Indicators.Select(CatalogueMapping.ToEntity), cancellationToken);
         await BulkInsert.InsertAsync(db, content.Regimes.Select(CatalogueMapping.ToEntity), cancellationToken);
 
+        await StampAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Stores one regime version: inserts it, or overwrites the stored row of the same code and version (how a
+    /// previous version's validity is closed). Runs in the caller's transaction, if any, so the ledger entry that
+    /// records the change commits or rolls back with it.
+    /// </summary>
+    public async Task UpsertRegimeVersionAsync(Regime regime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(regime);
+        var id = await db.Regimes.AsNoTracking()
+            .Where(r => r.Code == regime.Code && r.Version == regime.Version)
+            .Select(r => (long?)r.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        await UpsertAsync(CatalogueMapping.ToEntity(regime), id, e => e.Id = id!.Value, cancellationToken);
+    }
+
+    /// <summary>Stores one indicator: inserts it, or overwrites the stored row of the same code (keeping its place).</summary>
+    public async Task UpsertIndicatorAsync(Indicator indicator, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        var id = await db.Indicators.AsNoTracking()
+            .Where(i => i.Code == indicator.Code)
+            .Select(i => (long?)i.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        await UpsertAsync(CatalogueMapping.ToEntity(indicator), id, e => e.Id = id!.Value, cancellationToken);
+    }
+
+    // Update keeps the row's id, so the load order (by id) and thereby exports stay as they were. Every column is
+    // marked modified: the context runs without automatic change detection, and the row is detached afterwards so
+    // nothing tracked lingers in a request's context.
+    private async Task UpsertAsync<TEntity>(TEntity entity, long? id, Action<TEntity> setId, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        var entry = id is null ? db.Add(entity) : Attach(entity, setId);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+        }
+        await StampAsync(cancellationToken);
+    }
+
+    private Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<TEntity> Attach<TEntity>(TEntity entity, Action<TEntity> setId)
+        where TEntity : class
+    {
+        setId(entity);
+        return db.Update(entity);
+    }
+
+    // The change stamp caches and other processes compare; bumped by every write to the catalogue.
+    private async Task StampAsync(CancellationToken cancellationToken)
+    {
+        var version = await NrisMeta.GetAsync(db, NrisMeta.CatalogueVersion, cancellationToken);
         var next = (long.TryParse(version, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0) + 1;
         await NrisMeta.SetAsync(db, NrisMeta.CatalogueVersion, next.ToString(CultureInfo.InvariantCulture), cancellationToken);
         await NrisMeta.SetAsync(
             db, NrisMeta.CatalogueLoadedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Reads the whole catalogue back, each list in the order it was saved.</summary>

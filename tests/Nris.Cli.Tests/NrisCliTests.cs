@@ -70,6 +70,17 @@ public sealed class NrisCliTests : CliTestBase
         await File.WriteAllTextAsync(indicatorsFile, JsonSerializer.Serialize(indicators, CatalogueJson.Options), TestContext.Current.CancellationToken);
         var import = await RunAsync("catalogue", "import", folder);
         Assert.True(import.Exit == 0, import.Err);
+        // The import is a catalogue.changed ledger entry that pins the imported files by SHA-256, and the chain verifies.
+        var ledger = await LedgerEntriesAsync();
+        var entry = Assert.Single(ledger, e => e.Kind == Nris.Core.Ledger.LedgerEntryKind.CatalogueChanged);
+        using (var payload = JsonDocument.Parse(entry.Payload))
+        {
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(indicatorsFile, TestContext.Current.CancellationToken)));
+            Assert.Equal(expected, payload.RootElement.GetProperty("sha256").GetProperty("indicators.json").GetString());
+            Assert.Equal(indicators.Count, payload.RootElement.GetProperty("counts").GetProperty("indicators").GetInt32());
+        }
+        var verify = await RunAsync("verify");
+        Assert.True(verify.Exit == 0, verify.Out + verify.Err);
 
         var again = Path.Combine(Folder, "again");
         Assert.Equal(0, (await RunAsync("catalogue", "export", again)).Exit);
@@ -81,12 +92,25 @@ public sealed class NrisCliTests : CliTestBase
         await File.WriteAllTextAsync(indicatorsFile, JsonSerializer.Serialize(indicators, CatalogueJson.Options), TestContext.Current.CancellationToken);
         var refused = await RunAsync("catalogue", "import", folder);
         Assert.NotEqual(0, refused.Exit);
+        Assert.Equal(ledger.Count, (await LedgerEntriesAsync()).Count);
         Assert.Contains("NO_SUCH_CATEGORY", refused.Err);
         var third = Path.Combine(Folder, "third");
         Assert.Equal(0, (await RunAsync("catalogue", "export", third)).Exit);
         Assert.Equal(
             await File.ReadAllTextAsync(Path.Combine(again, "indicators.json"), TestContext.Current.CancellationToken),
             await File.ReadAllTextAsync(Path.Combine(third, "indicators.json"), TestContext.Current.CancellationToken));
+    }
+
+    private async Task<List<Nris.Core.Ledger.LedgerEntry>> LedgerEntriesAsync()
+    {
+        var factory = new Nris.Storage.NrisDbContextFactory(new Nris.Storage.NrisStorageOptions { Provider = "sqlite", ConnectionString = Connection });
+        await using var db = factory.CreateDbContext();
+        var entries = new List<Nris.Core.Ledger.LedgerEntry>();
+        await foreach (var e in new Nris.Storage.Ledger.LedgerStore(db).ReadAsync(0, TestContext.Current.CancellationToken))
+        {
+            entries.Add(e);
+        }
+        return entries;
     }
 
     [Fact]

@@ -341,4 +341,63 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(expected.OrganizationSuccessions, actual.OrganizationSuccessions);
         Assert.Equal(expected.Categories, actual.Categories);
     }
+
+    [Fact]
+    public async Task Targeted_writes_update_one_regime_version_and_one_indicator_in_the_callers_transaction()
+    {
+        var content = SampleCatalogue.Full();
+        await using (var db = await MigratedAsync())
+        {
+            await new CatalogueStore(db).SaveAsync(content, Ct);
+        }
+
+        var latest = content.Regimes.GroupBy(r => r.Code).Select(g => g.MaxBy(r => r.Version)!).First();
+        var closed = latest with { Validity = latest.Validity with { To = new DateOnly(2030, 12, 31) } };
+        var next = latest with { Version = latest.Version + 1, Validity = new Validity(new DateOnly(2031, 1, 1), null), Name = "Phiên bản mới" };
+        var renamed = content.Indicators[0] with { NameEn = "Renamed", MinValue = 0.5m };
+        var added = content.Indicators[0] with { Code = "NEW_IND", Name = "Chỉ tiêu mới" };
+
+        async Task WriteAsync(bool commit)
+        {
+            await using var db = Factory.CreateDbContext();
+            var ledger = new Nris.Storage.Ledger.LedgerStore(db);
+            await using var transaction = await ledger.BeginAppendTransactionAsync(Ct);
+            var store = new CatalogueStore(db);
+            await store.UpsertRegimeVersionAsync(closed, Ct);
+            await store.UpsertRegimeVersionAsync(next, Ct);
+            await store.UpsertIndicatorAsync(renamed, Ct);
+            await store.UpsertIndicatorAsync(added, Ct);
+            if (commit)
+            {
+                await transaction.CommitAsync(Ct);
+            }
+        }
+
+        // Rolled back: the stored catalogue is exactly what was saved.
+        await WriteAsync(commit: false);
+        await using (var db = Factory.CreateDbContext())
+        {
+            var loaded = await new CatalogueStore(db).LoadAsync(Ct);
+            Assert.Equal(content.Regimes.Count, loaded.Regimes.Count);
+            Assert.Equal(content.Indicators[0].NameEn, loaded.Indicators[0].NameEn);
+            Assert.DoesNotContain(loaded.Indicators, i => i.Code == "NEW_IND");
+        }
+
+        await WriteAsync(commit: true);
+        await using (var db = Factory.CreateDbContext())
+        {
+            var loaded = await new CatalogueStore(db).LoadAsync(Ct);
+            var versions = loaded.Regimes.Where(r => r.Code == latest.Code).OrderBy(r => r.Version).ToList();
+            Assert.Equal(new DateOnly(2030, 12, 31), versions.Single(r => r.Version == latest.Version).Validity.To);
+            Assert.Equal("Phiên bản mới", versions[^1].Name);
+            Assert.Equal(next.Version, versions[^1].Version);
+            Assert.Equal(content.Regimes.Count + 1, loaded.Regimes.Count);
+            // The changed indicator keeps its place; the new one comes last.
+            Assert.Equal("Renamed", loaded.Indicators[0].NameEn);
+            Assert.Equal(0.5m, loaded.Indicators[0].MinValue);
+            Assert.Equal("NEW_IND", loaded.Indicators[^1].Code);
+            Assert.Equal(content.Indicators.Count + 1, loaded.Indicators.Count);
+            Assert.Equal(content.Territories.Count, loaded.Territories.Count);
+        }
+    }
 }

@@ -12,10 +12,26 @@ public sealed class CatalogueSnapshot
 
     /// <summary>Builds the indices over <paramref name="content"/>.</summary>
     public CatalogueSnapshot(CatalogueContent content)
+        : this(content, null)
     {
+    }
+
+    // Reuses the territory and organization indices of `previous` when the lists are the very same objects: an
+    // administrative change to a regime or an indicator must not re-index 40,000 territory versions.
+    private CatalogueSnapshot(CatalogueContent content, CatalogueSnapshot? previous)
+    {
+        ArgumentNullException.ThrowIfNull(content);
         Content = content;
-        Territories = new TerritoryIndex(content.Territories, content.TerritorySuccessions);
-        Organizations = new OrganizationIndex(content.Organizations, content.OrganizationSuccessions);
+        Territories = previous is not null &&
+                      ReferenceEquals(previous.Content.Territories, content.Territories) &&
+                      ReferenceEquals(previous.Content.TerritorySuccessions, content.TerritorySuccessions)
+            ? previous.Territories
+            : new TerritoryIndex(content.Territories, content.TerritorySuccessions);
+        Organizations = previous is not null &&
+                        ReferenceEquals(previous.Content.Organizations, content.Organizations) &&
+                        ReferenceEquals(previous.Content.OrganizationSuccessions, content.OrganizationSuccessions)
+            ? previous.Organizations
+            : new OrganizationIndex(content.Organizations, content.OrganizationSuccessions);
         Categories = content.Categories.ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
         Codelists = content.Codelists.ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
         Indicators = content.Indicators.ToFrozenDictionary(i => i.Code, StringComparer.Ordinal);
@@ -26,6 +42,12 @@ public sealed class CatalogueSnapshot
                 g => (IReadOnlyList<Regime>)g.OrderBy(r => r.Version).ToArray(),
                 StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// A snapshot of <paramref name="content"/> that shares this snapshot's territory and organization indices
+    /// when <paramref name="content"/> holds the same territory and organization lists (the same objects).
+    /// </summary>
+    public CatalogueSnapshot With(CatalogueContent content) => new(content, this);
 
     /// <summary>The lists this snapshot was built from.</summary>
     public CatalogueContent Content { get; }

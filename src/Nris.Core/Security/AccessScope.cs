@@ -66,6 +66,22 @@ public sealed class AccessScope
                         (g.Role == Role.AgencyAdministrator && IsWithin(organizationCode, g.OrganizationCode)));
 
     /// <summary>
+    /// Whether the caller may publish versions of <paramref name="regime"/> (delegated regime administration): a
+    /// system administrator any; an agency administrator one whose recipient is inside its subtree and whose
+    /// classification does not exceed that grant's ceiling. A regime addressed to "each reporter's parent" has no
+    /// single recipient, so only a system administrator manages it.
+    /// </summary>
+    public bool CanAdministerRegime(Regime regime)
+    {
+        ArgumentNullException.ThrowIfNull(regime);
+        return IsSystemAdministrator ||
+               (regime.RecipientCode != Regime.ParentRecipient &&
+                Grants.Any(g => g.Role == Role.AgencyAdministrator &&
+                                IsWithin(regime.RecipientCode, g.OrganizationCode) &&
+                                regime.Classification <= g.Ceiling));
+    }
+
+    /// <summary>
     /// Whether the caller may see a regime at all. Public regimes are open data; internal ones need an authenticated
     /// grant reaching internal; confidential ones need a grant reaching confidential.
     /// </summary>

@@ -23,6 +23,9 @@ public static class AuditActions
     public const string ClientRotated = "admin.client-rotated";
     public const string ConfidentialRead = "data.confidential-read";
     public const string Export = "data.export";
+    public const string RegimeCreated = "regime.created";
+    public const string RegimeVersioned = "regime.versioned";
+    public const string IndicatorChanged = "indicator.changed";
 }
 
 /// <summary>Writes audit events. Each write is its own insert and commit: an audited action is never lost with a later failure.</summary>

@@ -13,4 +13,10 @@ public sealed class CatalogueState
     public CatalogueSnapshot Current => _current;
 
     public void Replace(CatalogueSnapshot snapshot) => _current = snapshot;
+
+    /// <summary>
+    /// Held by whoever changes the catalogue in this process (delegated administration): read the current snapshot,
+    /// check, store, append to the ledger and replace, without another change slipping in between.
+    /// </summary>
+    public SemaphoreSlim ChangeGate { get; } = new(1, 1);
 }

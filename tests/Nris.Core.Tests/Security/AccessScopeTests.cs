@@ -93,4 +93,23 @@ public sealed class AccessScopeTests
             Assert.Equal(grant, Grant.TryParse(grant.ToString()));
         }
     }
+
+    private static Regime RegimeTo(string recipient, Classification classification) =>
+        new("R", 1, Validity.Always, "Báo cáo", "Report", "Luật", RegimeType.Periodic, Nris.Core.Periods.Periodicity.Monthly,
+            "decree09", "day 20 of last month", new ReporterSpec([OrganizationKind.CommuneCommittee], []), recipient, [], [], classification);
+
+    [Fact]
+    public void An_agency_administrator_administers_regimes_addressed_inside_its_subtree_up_to_its_ceiling()
+    {
+        var hanoi = Scope(new Grant(Role.AgencyAdministrator, "UBND.01", Classification.Internal));
+        Assert.True(hanoi.CanAdministerRegime(RegimeTo("UBND.01", Classification.Internal)));
+        Assert.True(hanoi.CanAdministerRegime(RegimeTo("UBND.00070", Classification.Public)));
+        Assert.False(hanoi.CanAdministerRegime(RegimeTo("UBND.79", Classification.Public)));
+        Assert.False(hanoi.CanAdministerRegime(RegimeTo("BTC", Classification.Public)));
+        Assert.False(hanoi.CanAdministerRegime(RegimeTo("UBND.01", Classification.Confidential)));
+        Assert.False(hanoi.CanAdministerRegime(RegimeTo(Regime.ParentRecipient, Classification.Public)));
+        // Another role over the same subtree administers nothing.
+        Assert.False(Scope(new Grant(Role.Reviewer, "UBND.01", Classification.Confidential)).CanAdministerRegime(RegimeTo("UBND.01", Classification.Public)));
+        Assert.True(Scope(new Grant(Role.SystemAdministrator, "CP", Classification.Public)).CanAdministerRegime(RegimeTo(Regime.ParentRecipient, Classification.Confidential)));
+    }
 }

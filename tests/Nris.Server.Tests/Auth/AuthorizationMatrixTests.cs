@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Nris.Server.Auth;
+using CatalogueAdmin = Nris.Server.Tests.Admin.CatalogueAdminTests;
 
 namespace Nris.Server.Tests.Auth;
 
@@ -100,6 +101,25 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
         Func<bool, Task<Target>> ClientAction(string action) => async inScope =>
             new Target(HttpMethod.Post, $"/api/admin/clients/{await FreshClientAsync(inScope)}/{action}", new { });
 
+        // Regimes created by the system administrator for the regime rows; each changing call gets a fresh one.
+        static string MatrixRegimeCode() => "MX-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        async Task<System.Text.Json.Nodes.JsonObject> FreshRegimeAsync(bool inScope)
+        {
+            var regime = await CatalogueAdmin.NewRegimeAsync(admin, MatrixRegimeCode(), inScope ? InOrg : OutOrg);
+            await ApiSession.ReadAsync(await admin.SendAsync(HttpMethod.Post, "/api/admin/regimes", regime), "POST regime", 201);
+            return regime;
+        }
+        var hanoiRegime = (await FreshRegimeAsync(true))["code"]!.GetValue<string>();
+        var hcmcRegime = (await FreshRegimeAsync(false))["code"]!.GetValue<string>();
+        // Replacing an indicator by itself is a real change (a ledger entry) that leaves the catalogue as it was.
+        var indicatorTemplate = System.Text.Json.Nodes.JsonNode.Parse((await admin.GetJsonAsync("/api/indicators/ENT_NEW")).GetRawText())!.AsObject();
+        System.Text.Json.Nodes.JsonObject FreshIndicator()
+        {
+            var fresh = indicatorTemplate.DeepClone().AsObject();
+            fresh["code"] = "MX" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+            return fresh;
+        }
+
         var isUser = (Caller c) => c is not Caller.Anonymous and not Caller.ClientHanoi;
         // Everyone.
         int Open(Caller c, bool i) => 200;
@@ -113,6 +133,13 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             Caller.Anonymous => 401,
             Caller.SystemAdmin => ok,
             Caller.AgencyAdminHanoi => inScope ? ok : outOfScope,
+            _ => 403,
+        };
+        // System administrators only, whatever the scope.
+        Func<Caller, bool, int> SystemOnly(int ok) => (c, _) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => ok,
             _ => 403,
         };
         // Regimes: internal visible to every signed-in caller (ceiling internal), confidential to the system admin only.
@@ -168,6 +195,20 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["POST /api/admin/clients/{id}/rotate"] = new(ClientAction("rotate"), Admin(200, 404)),
             ["GET /api/organizations/{code}/users"] = new(i => Task.FromResult(new Target(HttpMethod.Get, $"/api/organizations/{(i ? InOrg : OutOrg)}/users", null, i ? null : hcmcUser.UserName)), Admin(200, 404)),
             ["GET /api/audit"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/api/audit?organization=" + (i ? InOrg : OutOrg), null, i ? null : hcmcUser.UserName)), Admin(200, 404)),
+
+            // Catalogue administration: in scope a regime addressed to Hà Nội, out of scope one addressed to Hồ Chí Minh City
+            // (both internal, so visible: the Hà Nội administrator is refused, not told it does not exist).
+            ["POST /api/admin/regimes"] = new(async i => new Target(HttpMethod.Post, "/api/admin/regimes",
+                await CatalogueAdmin.NewRegimeAsync(admin, MatrixRegimeCode(), i ? InOrg : OutOrg)), Admin(201, 403)),
+            ["PUT /api/admin/regimes/{code}"] = new(async i =>
+            {
+                var regime = await FreshRegimeAsync(i);
+                return new Target(HttpMethod.Put, "/api/admin/regimes/" + regime["code"], CatalogueAdmin.NextVersion(regime, 2, "2026-01-01"));
+            }, Admin(200, 403)),
+            ["GET /api/admin/regimes/{code}/versions"] = new(i => Task.FromResult(
+                Get($"/api/admin/regimes/{(i ? hanoiRegime : hcmcRegime)}/versions")), Admin(200, 403)),
+            ["POST /api/admin/indicators"] = new(_ => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/indicators", FreshIndicator())), SystemOnly(201)),
+            ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
 
             // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
             ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),
