@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Nris.Server.Aggregation;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
+using Nris.Server.Jobs;
 using Nris.Server.Ledger;
 using Nris.Server.Submissions;
 using Nris.Storage;
@@ -52,6 +54,9 @@ public static class NrisApp
         services.AddSingleton<CheckpointService>();
         services.AddScoped<LedgerVerifyService>();
         services.AddScoped<SubmissionService>();
+        services.AddSingleton<LedgerNotifier>();
+        services.AddSingleton<AggregationProjection>();
+        services.AddHostedService<AggregationFollower>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -118,6 +123,7 @@ public static class NrisApp
         app.MapAuthEndpoints();
         app.MapAdminEndpoints();
         app.MapAuditEndpoints();
+        app.MapDataEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>
