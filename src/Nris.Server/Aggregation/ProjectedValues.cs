@@ -201,3 +201,55 @@ public sealed class ProjectedValues
             bestRow.Number!.Value, bestRow.Status, bestRow.LedgerSequence);
     }
 }
+
+/// <summary>Compares two copies of the current-values view (the stored table and the ledger replayed), for <c>nris rebuild --check</c>.</summary>
+public static class ProjectedValuesComparison
+{
+    /// <summary>The first <paramref name="limit"/> differences, described for an operator; empty when equal.</summary>
+    public static IReadOnlyList<string> Differences(ProjectedValues stored, ProjectedValues replayed, int limit = 20)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(replayed);
+        var result = new List<string>();
+        var other = replayed.Rows.ToDictionary(r => r.Key, r => r.Value);
+        foreach (var (key, row) in stored.Rows)
+        {
+            if (result.Count >= limit)
+            {
+                return result;
+            }
+
+            if (!other.Remove(key, out var expected))
+            {
+                result.Add($"{Describe(key)}: stored {Describe(row)}, but the ledger has no such value");
+            }
+            else if (!Same(row, expected))
+            {
+                result.Add($"{Describe(key)}: stored {Describe(row)}, the ledger says {Describe(expected)}");
+            }
+        }
+
+        foreach (var (key, row) in other)
+        {
+            if (result.Count >= limit)
+            {
+                break;
+            }
+
+            result.Add($"{Describe(key)}: missing from the stored view, the ledger says {Describe(row)}");
+        }
+
+        return result;
+    }
+
+    // Decimal equality, not record equality: 1.0 and 1.00 are the same number.
+    private static bool Same(CurrentRow a, CurrentRow b) =>
+        a.ReportId == b.ReportId && a.RegimeCode == b.RegimeCode && a.Number == b.Number && a.Status == b.Status &&
+        a.LedgerSequence == b.LedgerSequence;
+
+    private static string Describe(CurrentKey k) =>
+        $"{k.IndicatorCode}/{k.Disaggregation}/{k.TerritoryCode}/{k.Period}/{k.Reporter}";
+
+    private static string Describe(CurrentRow r) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Number?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(no number)"} ({r.Status}, {r.RegimeCode}, entry {r.LedgerSequence})");
+}
