@@ -44,6 +44,7 @@ public static class NrisCli
             AccountsCommands.Users(parse => Services(parse, error), output),
             AccountsCommands.Clients(parse => Services(parse, error), output),
             VerifyCommand.Create(Services, output, error),
+            RebuildCommand.Create(Services, output, error),
         };
 
         var parse = root.Parse(args);

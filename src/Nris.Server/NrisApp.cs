@@ -1,10 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
+using Nris.Server.Aggregation;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
+using Nris.Server.Jobs;
 using Nris.Server.Ledger;
 using Nris.Server.Submissions;
 using Nris.Storage;
@@ -53,6 +55,9 @@ public static class NrisApp
         services.AddScoped<LedgerVerifyService>();
         services.AddScoped<SubmissionService>();
         services.AddScoped<CatalogueAdministration>();
+        services.AddSingleton<LedgerNotifier>();
+        services.AddSingleton<AggregationProjection>();
+        services.AddHostedService<AggregationFollower>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -120,6 +125,7 @@ public static class NrisApp
         app.MapAdminEndpoints();
         app.MapCatalogueAdminEndpoints();
         app.MapAuditEndpoints();
+        app.MapDataEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>

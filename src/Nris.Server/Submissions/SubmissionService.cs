@@ -24,7 +24,7 @@ namespace Nris.Server.Submissions;
 /// the business rule on top: the reporter submits and revises; the recipient (the regime's recipient, or the
 /// reporter's parent organization for "parent") accepts, returns and reopens.
 /// </remarks>
-public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue, CheckpointService checkpoints, TimeProvider time)
+public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue, CheckpointService checkpoints, TimeProvider time, Aggregation.LedgerNotifier? notifier = null)
 {
     private static readonly JsonSerializerOptions DraftJson = new(JsonSerializerDefaults.Web);
 
@@ -231,7 +231,7 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
                 });
                 await db.SaveChangesAsync(cancellationToken);
             }
-            await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken); notifier?.Appended();
             return result;
         }
         finally
@@ -306,7 +306,7 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
                 }
             }
             await checkpoints.AfterAppendAsync(store, entry, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken); notifier?.Appended();
             return Result(key, version, decision.NextState, entry, SubmissionPayload.Hash(payload));
         }
         finally

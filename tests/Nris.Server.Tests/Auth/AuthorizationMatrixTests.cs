@@ -150,6 +150,13 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             _ => internalRegime ? 200 : 404,
         };
 
+        int DataScope(Caller c, bool hanoi) => c switch
+        {
+            Caller.SystemAdmin or Caller.AnalystFinance => 200,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
+            _ => 404,
+        };
+
         var matrix = new Dictionary<string, Row>(StringComparer.Ordinal)
         {
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
@@ -209,6 +216,21 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 Get($"/api/admin/regimes/{(i ? hanoiRegime : hcmcRegime)}/versions")), Admin(200, 403)),
             ["POST /api/admin/indicators"] = new(_ => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/indicators", FreshIndicator())), SystemOnly(201)),
             ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
+            // Aggregates of an internal regime: Hà Nội (01) in scope, Hồ Chí Minh City (79) out. Grants of organizations
+            // without a territory (BTC) and the system administrator see the whole country; the commune reporter's
+            // territory is its commune, so not Hà Nội as a whole; anonymous callers read public regimes only.
+            ["GET /api/data/cell"] = new(i => Task.FromResult(Get($"/api/data/cell?indicator=GRDP&period=2026-Q1&source=GRDP-TINH-QUY&territory={(i ? "01" : "79")}")), DataScope),
+            ["GET /api/data/series"] = new(i => Task.FromResult(Get($"/api/data/series?indicator=GRDP&from=2025-Q1&to=2026-Q1&source=GRDP-TINH-QUY&territory={(i ? "01" : "79")}")), DataScope),
+            ["GET /api/data/children"] = new(i => Task.FromResult(Get($"/api/data/children?indicator=GRDP&period=2026-Q1&source=GRDP-TINH-QUY&territory={(i ? "01" : "79")}")), DataScope),
+            ["GET /api/data/provenance"] = new(i => Task.FromResult(Get($"/api/data/provenance?indicator=GRDP&period=2026-Q1&source=GRDP-TINH-QUY&territory={(i ? "01" : "79")}")), DataScope),
+            // A ranking is a list: it answers everyone and holds only the units the caller may read (tested in DataEndpointsTests).
+            ["GET /api/data/top"] = new(i => Task.FromResult(Get($"/api/data/top?indicator=GRDP&level=province&period=2026-Q1&source={(i ? "GRDP-TINH-QUY" : "TINDUNG-NHNN-THANG")}")), Open),
+            ["GET /api/data/status"] = new(Same(Get("/api/data/status")), (c, _) => c switch
+            {
+                Caller.Anonymous => 401,
+                Caller.SystemAdmin or Caller.AnalystFinance => 200,
+                _ => 403,
+            }),
 
             // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
             ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),

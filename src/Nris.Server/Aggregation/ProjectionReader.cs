@@ -1,0 +1,210 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Nris.Core.Catalogue;
+using Nris.Core.Ledger;
+using Nris.Core.Submissions;
+using Nris.Storage;
+
+namespace Nris.Server.Aggregation;
+
+/// <summary>One ledger entry as the projection sees it: only its position, kind and time (never the payload).</summary>
+public readonly record struct LedgerMark(long Sequence, string Kind, long TimeUs);
+
+/// <summary>
+/// The database side of the aggregation projection: loading the current values (start-up and <c>nris rebuild</c>), and
+/// turning one ledger entry into changes of <see cref="ProjectedValues"/>, read from the report tables rather than from
+/// the entry's payload (which may hold 100,000 values as JSON; the tables hold the same values already parsed).
+/// </summary>
+public static class ProjectionReader
+{
+    /// <summary>
+    /// Loads the current-values view and the ledger head it corresponds to, both from one database snapshot, so the
+    /// follower continues exactly after the entries the loaded values already contain.
+    /// </summary>
+    public static async Task<(ProjectedValues Values, long Head)> LoadCurrentAsync(
+        NrisDbContext db, CatalogueSnapshot catalogue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var values = new ProjectedValues(catalogue);
+        await using var snapshot = await BeginSnapshotAsync(db, cancellationToken);
+        try
+        {
+            var head = await HeadAsync(db, cancellationToken);
+            var rows = from c in db.CurrentValues.AsNoTracking()
+                       join r in db.Reports.AsNoTracking() on c.ReportId equals r.Id
+                       select new { c.IndicatorCode, c.Disaggregation, c.TerritoryCode, c.Period, c.Source, r.RegimeCode, c.ReportId, c.Number, c.Status, c.LedgerSequence };
+            await foreach (var c in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                values.Upsert(new CurrentKey(c.IndicatorCode, c.Disaggregation, c.TerritoryCode, c.Period, c.Source),
+                    new CurrentRow(c.ReportId, c.RegimeCode, c.Number, c.Status, c.LedgerSequence));
+            }
+
+            values.ClearDeltas();
+            return (values, head);
+        }
+        finally
+        {
+            await snapshot.DisposeAsync();
+        }
+    }
+
+    /// <summary>The sequence of the last ledger entry, 0 when the ledger is empty.</summary>
+    public static async Task<long> HeadAsync(NrisDbContext db, CancellationToken cancellationToken) =>
+        await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+
+    /// <summary>The next entries after <paramref name="after"/>, in order.</summary>
+    public static Task<List<LedgerMark>> NextAsync(NrisDbContext db, long after, int take, CancellationToken cancellationToken) =>
+        db.LedgerEntries.AsNoTracking().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(take)
+            .Select(e => new LedgerMark(e.Sequence, e.Kind, e.TimeUs)).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Applies one entry to <paramref name="values"/>, mirroring what <c>SubmissionService</c> did to the current-values
+    /// table in the entry's transaction. Returns false for an entry that changes no value.
+    /// </summary>
+    /// <remarks>
+    /// submitted / revised: the version's values replace the report's current ones. returned: the report's values go and
+    /// the latest earlier version that was not returned comes back (an earlier version's state is final once a later
+    /// version exists, because only the current version can be decided, so reading it now gives what it was then).
+    /// accepted / reopened: the values stay; their observation status (estimated, provisional, official) is part of
+    /// each value, not of the report's state, so nothing in the aggregates changes.
+    /// </remarks>
+    public static async Task<bool> ApplyAsync(NrisDbContext db, ProjectedValues values, LedgerMark entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(values);
+        switch (entry.Kind)
+        {
+            case LedgerEntryKind.SubmissionSubmitted:
+            case LedgerEntryKind.SubmissionRevised:
+            {
+                var version = await db.ReportVersions.AsNoTracking().Where(v => v.LedgerSequence == entry.Sequence)
+                    .Select(v => new { v.Id, v.ReportId }).SingleOrDefaultAsync(cancellationToken);
+                if (version is null)
+                {
+                    return false;
+                }
+
+                var report = await ReportAsync(db, version.ReportId, cancellationToken);
+                values.RemoveReport(version.ReportId);
+                await AddVersionAsync(db, values, version.Id, version.ReportId, report, entry.Sequence, cancellationToken);
+                return true;
+            }
+
+            case LedgerEntryKind.SubmissionReturned:
+            {
+                var step = await db.ReportEvents.AsNoTracking().Where(e => e.LedgerSequence == entry.Sequence)
+                    .Select(e => new { e.ReportId, e.Version }).SingleOrDefaultAsync(cancellationToken);
+                if (step is null)
+                {
+                    return false;
+                }
+
+                values.RemoveReport(step.ReportId);
+                var fallback = await db.ReportVersions.AsNoTracking()
+                    .Where(v => v.ReportId == step.ReportId && v.Version < step.Version && v.State != SubmissionState.Returned)
+                    .OrderByDescending(v => v.Version)
+                    .Select(v => new { v.Id, v.LedgerSequence })
+                    .FirstOrDefaultAsync(cancellationToken);
+                if (fallback is not null)
+                {
+                    var report = await ReportAsync(db, step.ReportId, cancellationToken);
+                    await AddVersionAsync(db, values, fallback.Id, step.ReportId, report, fallback.LedgerSequence, cancellationToken);
+                }
+
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The current values as the ledger says they should be: every entry applied from the start to an empty view.
+    /// <c>nris rebuild --check</c> compares this with the stored view.
+    /// </summary>
+    public static async Task<(ProjectedValues Values, long Head)> ReplayAsync(
+        NrisDbContext db, CatalogueSnapshot catalogue, CancellationToken cancellationToken)
+    {
+        var values = new ProjectedValues(catalogue);
+        await using var snapshot = await BeginSnapshotAsync(db, cancellationToken);
+        try
+        {
+            var last = 0L;
+            while (true)
+            {
+                var batch = await NextAsync(db, last, 1000, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var entry in batch)
+                {
+                    await ApplyAsync(db, values, entry, cancellationToken);
+                    last = entry.Sequence;
+                }
+            }
+
+            values.ClearDeltas();
+            return (values, last);
+        }
+        finally
+        {
+            await snapshot.DisposeAsync();
+        }
+    }
+
+    private sealed record ReportIdentity(string RegimeCode, string Period, string ReporterCode);
+
+    private static Task<ReportIdentity> ReportAsync(NrisDbContext db, long reportId, CancellationToken cancellationToken) =>
+        db.Reports.AsNoTracking().Where(r => r.Id == reportId)
+            .Select(r => new ReportIdentity(r.RegimeCode, r.Period, r.ReporterCode)).SingleAsync(cancellationToken);
+
+    private static async Task AddVersionAsync(
+        NrisDbContext db, ProjectedValues values, long versionId, long reportId, ReportIdentity report, long sequence,
+        CancellationToken cancellationToken)
+    {
+        var rows = db.ReportValues.AsNoTracking().Where(v => v.VersionId == versionId)
+            .Select(v => new { v.IndicatorCode, v.Disaggregation, v.TerritoryCode, v.Number, v.Status });
+        await foreach (var v in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            values.Upsert(new CurrentKey(v.IndicatorCode, v.Disaggregation, v.TerritoryCode, report.Period, report.ReporterCode),
+                new CurrentRow(reportId, report.RegimeCode, v.Number, v.Status, sequence));
+        }
+    }
+
+    // A read-only transaction that sees one committed state throughout: a deferred transaction on SQLite (WAL readers
+    // keep the snapshot of their first read), REPEATABLE READ on PostgreSQL.
+    private static async Task<IAsyncDisposable> BeginSnapshotAsync(NrisDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var native = sqlite.BeginTransaction(deferred: true);
+            await db.Database.UseTransactionAsync(native, cancellationToken);
+            return new Snapshot(db, native);
+        }
+
+        var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        return new Snapshot(db, transaction);
+    }
+
+    private sealed class Snapshot(NrisDbContext db, IDisposable transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // Nothing was written: ending the transaction by rollback is the cheapest way out on both databases.
+            if (transaction is SqliteTransaction)
+            {
+                await db.Database.UseTransactionAsync(null);
+                transaction.Dispose();
+                await db.Database.CloseConnectionAsync();
+                return;
+            }
+
+            transaction.Dispose();
+        }
+    }
+}
