@@ -52,6 +52,7 @@ public static class NrisApp
         services.AddSingleton<CheckpointService>();
         services.AddScoped<LedgerVerifyService>();
         services.AddScoped<SubmissionService>();
+        services.AddSingleton<ReporterSignatures>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -118,6 +119,9 @@ public static class NrisApp
         app.MapAuthEndpoints();
         app.MapAdminEndpoints();
         app.MapAuditEndpoints();
+        app.MapSubmissionEndpoints();
+        app.MapLedgerEndpoints();
+        app.MapProvenanceEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>
