@@ -53,6 +53,7 @@ public static class NrisApp
         services.AddScoped<LedgerVerifyService>();
         services.AddScoped<SubmissionService>();
         services.AddSingleton<ReporterSignatures>();
+        services.AddSingleton<HistoricalStatisticsLoader>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
