@@ -75,7 +75,8 @@ public sealed class ReporterSignatures(IConfiguration configuration, TimeProvide
         var bytes = SubmissionPayload.SignedBytes(document with { Signature = claimed });
         var result = new ReporterSignatureVerifier(roots).Verify(bytes, signature, time.GetUtcNow());
         return result.Valid
-            ? new SignatureCheck(claimed with { Signer = result.SignerSubject ?? certificate.Subject }, result.SignerThumbprint, null, null)
+            // The signer stays exactly as signed: the ledger's signed bytes name it, so a later re-check must rebuild them.
+            ? new SignatureCheck(claimed, result.SignerThumbprint, null, null)
             : Invalid(result.ReasonEn ?? "it does not verify", result.ReasonVi ?? "chữ ký không hợp lệ");
     }
 
