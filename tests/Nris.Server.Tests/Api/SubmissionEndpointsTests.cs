@@ -20,21 +20,21 @@ public sealed class SubmissionEndpointsTests(NrisServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(int Status, JsonElement Body, string Text)> SendAsync(ApiSession session, HttpMethod method, string path, object? body)
+    internal static async Task<(int Status, JsonElement Body, string Text)> SendAsync(ApiSession session, HttpMethod method, string path, object? body)
     {
         using var response = await session.SendAsync(method, path, body);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), text);
     }
 
-    private static async Task<(int Status, JsonElement Body, string Text)> RawAsync(ApiSession session, HttpMethod method, string path, string json, params (string, string)[] headers)
+    internal static async Task<(int Status, JsonElement Body, string Text)> RawAsync(ApiSession session, HttpMethod method, string path, string json, params (string, string)[] headers)
     {
         using var response = await session.SendRawAsync(method, path, new StringContent(json, Encoding.UTF8, "application/json"), headers);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), text);
     }
 
-    private static IEnumerable<JsonElement> Errors(JsonElement problem) => problem.GetProperty("errors").EnumerateArray();
+    internal static IEnumerable<JsonElement> Errors(JsonElement problem) => problem.GetProperty("errors").EnumerateArray();
 
     [Fact]
     public async Task A_report_goes_through_error_fix_submit_return_revise_accept_over_http()
@@ -191,66 +191,6 @@ public sealed class SubmissionEndpointsTests(NrisServerFixture server)
     }
 
     [Fact]
-    public async Task Bad_input_of_every_kind_gets_a_4xx_naming_the_field_and_stores_nothing()
-    {
-        using var admin = await server.AdminAsync();
-        var reporter = await server.UserAsync(Hanoi, "reporter");
-        using var r = reporter.Session;
-        var period = NextPeriod();
-        var path = Path(period, Hanoi) + "/submit";
-
-        async Task<(long Entries, int Reports)> StateAsync() =>
-            ((await admin.PostJsonAsync("/api/admin/ledger/verify", new { })).GetProperty("entriesChecked").GetInt64(),
-             (await admin.GetJsonAsync("/api/reports?limit=10000")).GetProperty("count").GetInt32());
-
-        string WithValue(int index, string member, string rawJson)
-        {
-            var values = Values(Hanoi).Select(v => JsonSerializer.Serialize(v)).ToList();
-            values[index] = values[index].TrimEnd('}') + $",\"{member}\":{rawJson}}}";
-            return "{\"values\":[" + string.Join(",", values) + "]}";
-        }
-
-        var duplicate = Values(Hanoi);
-        duplicate.Add(new Dictionary<string, object?> { ["indicator"] = "IIP", ["number"] = 101m });
-        var unknown = Values(Hanoi);
-        unknown.Add(new Dictionary<string, object?> { ["indicator"] = "NO_SUCH_INDICATOR", ["number"] = 1m });
-        var huge = new string('x', 10 * 1024 * 1024);
-        var cases = new (string Name, string Path, string Json, int[] Statuses, string Field)[]
-        {
-            ("malformed JSON", path, "{\"values\": [ {\"indicator\": \"IIP\", \"number\": 1,, ] ", [400], "values[0]"),
-            ("not an object", path, "[1,2,3]", [400], "body"),
-            ("string for a number", path, WithValue(3, "number", "\"abc\""), [400], "values[3].number"),
-            ("numeric string for a number", path, WithValue(3, "number", "\"100\""), [400], "values[3].number"),
-            ("unknown status", path, WithValue(2, "status", "\"final\""), [400], "values[2].status"),
-            ("missing values", path, "{}", [400], "values"),
-            ("missing indicator", path, "{\"values\":[{\"number\":1}]}", [400], "values[0].indicator"),
-            ("unknown indicator", path, JsonSerializer.Serialize(new { values = unknown }), [422], "values[13]"),
-            ("duplicate cell", path, JsonSerializer.Serialize(new { values = duplicate }), [422], "values[13]"),
-            ("10 MB string", path, WithValue(0, "note", JsonSerializer.Serialize(huge)), [400, 413], "values[0].note"),
-            ("wrong period format", Path("2020-13", Hanoi) + "/submit", JsonSerializer.Serialize(Body(Hanoi)), [400], "period"),
-            ("wrong periodicity", Path("2021", Hanoi) + "/submit", JsonSerializer.Serialize(Body(Hanoi)), [422], "values"),
-            ("unknown regime", $"/api/reports/NO-SUCH-REGIME/{period}/{Hanoi}/submit", JsonSerializer.Serialize(Body(Hanoi)), [404], ""),
-            ("unknown territory", path, JsonSerializer.Serialize(new { values = Values(Hanoi).Select((v, i) => i == 0 ? new Dictionary<string, object?>(v) { ["territory"] = "99999" } : v) }), [422], "values[0]"),
-            ("text too long", path, WithValue(0, "text", JsonSerializer.Serialize(new string('y', 4001))), [400], "values[0].text"),
-        };
-
-        var before = await StateAsync();
-        foreach (var c in cases)
-        {
-            var (status, body, text) = await RawAsync(r, HttpMethod.Post, c.Path, c.Json);
-            Assert.True(c.Statuses.Contains(status), $"{c.Name}: {status} {text[..Math.Min(400, text.Length)]}");
-            Assert.True(body.TryGetProperty("titleVi", out _), $"{c.Name}: not a bilingual problem: {text[..Math.Min(400, text.Length)]}");
-            if (c.Field.Length > 0 && status != 413)
-            {
-                Assert.True(Errors(body).Any(e => e.GetProperty("field").GetString() == c.Field), $"{c.Name}: no error names {c.Field}: {text[..Math.Min(600, text.Length)]}");
-            }
-            Assert.True(text.Length < 200_000, $"{c.Name}: the error echoes the input");
-        }
-        Assert.Equal(before, await StateAsync());
-        await r.GetJsonAsync(Path(period, Hanoi), 404);
-    }
-
-    [Fact]
     public async Task A_submission_of_100000_values_is_accepted_in_one_request()
     {
         using var admin = await server.AdminAsync();
@@ -326,4 +266,79 @@ public sealed class SubmissionEndpointsTests(NrisServerFixture server)
         Assert.Equal(signer.Subject, provenance.GetProperty("from").GetProperty("signature").GetProperty("signer").GetString());
         Assert.Equal(result.GetProperty("ledgerSequence").GetInt64(), provenance.GetProperty("from").GetProperty("ledgerSequence").GetInt64());
     }
+}
+
+/// <summary>Tests that compare the whole ledger and report count before and after, so nothing may run beside them.</summary>
+[CollectionDefinition(nameof(LedgerWide), DisableParallelization = true)]
+public sealed class LedgerWide;
+
+/// <summary>Bad input over HTTP: a 4xx naming the field, and not one ledger entry or report more.</summary>
+[Collection(nameof(LedgerWide))]
+public sealed class SubmissionBadInputTests(NrisServerFixture server)
+{
+    private static Task<(int Status, JsonElement Body, string Text)> RawAsync(ApiSession session, HttpMethod method, string path, string json, params (string, string)[] headers) =>
+        SubmissionEndpointsTests.RawAsync(session, method, path, json, headers);
+
+    private static IEnumerable<JsonElement> Errors(JsonElement problem) => SubmissionEndpointsTests.Errors(problem);
+
+    [Fact]
+    public async Task Bad_input_of_every_kind_gets_a_4xx_naming_the_field_and_stores_nothing()
+    {
+        using var admin = await server.AdminAsync();
+        var reporter = await server.UserAsync(Hanoi, "reporter");
+        using var r = reporter.Session;
+        var period = NextPeriod();
+        var path = Path(period, Hanoi) + "/submit";
+
+        async Task<(long Entries, int Reports)> StateAsync() =>
+            ((await admin.PostJsonAsync("/api/admin/ledger/verify", new { })).GetProperty("entriesChecked").GetInt64(),
+             (await admin.GetJsonAsync("/api/reports?limit=10000")).GetProperty("count").GetInt32());
+
+        string WithValue(int index, string member, string rawJson)
+        {
+            var values = Values(Hanoi).Select(v => JsonSerializer.Serialize(v)).ToList();
+            values[index] = values[index].TrimEnd('}') + $",\"{member}\":{rawJson}}}";
+            return "{\"values\":[" + string.Join(",", values) + "]}";
+        }
+
+        var duplicate = Values(Hanoi);
+        duplicate.Add(new Dictionary<string, object?> { ["indicator"] = "IIP", ["number"] = 101m });
+        var unknown = Values(Hanoi);
+        unknown.Add(new Dictionary<string, object?> { ["indicator"] = "NO_SUCH_INDICATOR", ["number"] = 1m });
+        var huge = new string('x', 10 * 1024 * 1024);
+        var cases = new (string Name, string Path, string Json, int[] Statuses, string Field)[]
+        {
+            ("malformed JSON", path, "{\"values\": [ {\"indicator\": \"IIP\", \"number\": 1,, ] ", [400], "values[0]"),
+            ("not an object", path, "[1,2,3]", [400], "body"),
+            ("string for a number", path, WithValue(3, "number", "\"abc\""), [400], "values[3].number"),
+            ("numeric string for a number", path, WithValue(3, "number", "\"100\""), [400], "values[3].number"),
+            ("unknown status", path, WithValue(2, "status", "\"final\""), [400], "values[2].status"),
+            ("missing values", path, "{}", [400], "values"),
+            ("missing indicator", path, "{\"values\":[{\"number\":1}]}", [400], "values[0].indicator"),
+            ("unknown indicator", path, JsonSerializer.Serialize(new { values = unknown }), [422], "values[13]"),
+            ("duplicate cell", path, JsonSerializer.Serialize(new { values = duplicate }), [422], "values[13]"),
+            ("10 MB string", path, WithValue(0, "note", JsonSerializer.Serialize(huge)), [400, 413], "values[0].note"),
+            ("wrong period format", Path("2020-13", Hanoi) + "/submit", JsonSerializer.Serialize(Body(Hanoi)), [400], "period"),
+            ("wrong periodicity", Path("2021", Hanoi) + "/submit", JsonSerializer.Serialize(Body(Hanoi)), [422], "values"),
+            ("unknown regime", $"/api/reports/NO-SUCH-REGIME/{period}/{Hanoi}/submit", JsonSerializer.Serialize(Body(Hanoi)), [404], ""),
+            ("unknown territory", path, JsonSerializer.Serialize(new { values = Values(Hanoi).Select((v, i) => i == 0 ? new Dictionary<string, object?>(v) { ["territory"] = "99999" } : v) }), [422], "values[0]"),
+            ("text too long", path, WithValue(0, "text", JsonSerializer.Serialize(new string('y', 4001))), [400], "values[0].text"),
+        };
+
+        var before = await StateAsync();
+        foreach (var c in cases)
+        {
+            var (status, body, text) = await RawAsync(r, HttpMethod.Post, c.Path, c.Json);
+            Assert.True(c.Statuses.Contains(status), $"{c.Name}: {status} {text[..Math.Min(400, text.Length)]}");
+            Assert.True(body.TryGetProperty("titleVi", out _), $"{c.Name}: not a bilingual problem: {text[..Math.Min(400, text.Length)]}");
+            if (c.Field.Length > 0 && status != 413)
+            {
+                Assert.True(Errors(body).Any(e => e.GetProperty("field").GetString() == c.Field), $"{c.Name}: no error names {c.Field}: {text[..Math.Min(600, text.Length)]}");
+            }
+            Assert.True(text.Length < 200_000, $"{c.Name}: the error echoes the input");
+        }
+        Assert.Equal(before, await StateAsync());
+        await r.GetJsonAsync(Path(period, Hanoi), 404);
+    }
+
 }
