@@ -58,6 +58,8 @@ public static class NrisApp
         services.AddSingleton<LedgerNotifier>();
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
+        services.AddSingleton<ReporterSignatures>();
+        services.AddSingleton<HistoricalStatisticsLoader>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -126,6 +128,9 @@ public static class NrisApp
         app.MapCatalogueAdminEndpoints();
         app.MapAuditEndpoints();
         app.MapDataEndpoints();
+        app.MapSubmissionEndpoints();
+        app.MapLedgerEndpoints();
+        app.MapProvenanceEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>

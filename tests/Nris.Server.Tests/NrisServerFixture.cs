@@ -39,6 +39,12 @@ public sealed class NrisServerFixture : IAsyncLifetime
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Where the server reads trusted roots for reporters' signatures (Nris:Signatures:TrustedRootsFile).</summary>
+    public string TrustedRootsFile => Path.Combine(_directory, "trusted-roots.pem");
+
+    /// <summary>Whether the start-up loads the historical statistics (Nris:Demo:LoadHistory); a derived fixture may turn it off.</summary>
+    public bool LoadHistory { get; init; } = true;
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
@@ -52,6 +58,10 @@ public sealed class NrisServerFixture : IAsyncLifetime
             // a long window makes the 429 test independent of timing.
             "--Nris:RateLimits:sign-in:PermitLimit=10",
             "--Nris:RateLimits:sign-in:WindowSeconds=3600",
+            // The signature tests write their own test CA's root here before they submit.
+            $"--Nris:Signatures:TrustedRootsFile={TrustedRootsFile}",
+            // The history is loaded here (one test checks its provenance); fixtures that do not need it turn it off.
+            $"--Nris:Demo:LoadHistory={(LoadHistory ? "true" : "false")}",
         ], builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Clock);

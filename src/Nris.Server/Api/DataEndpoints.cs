@@ -48,7 +48,7 @@ public sealed record ContributorDto(
     long LedgerSequence, string Regime, string Reporter, int? Version, string Indicator, string Disaggregation, string Territory,
     string Period, decimal Value, string Status);
 
-public sealed record ProvenanceDto(
+public sealed record AggregateProvenanceDto(
     string Indicator, string Territory, string Period, string Disaggregation, AggregateDto Value, int ContributorCount,
     IReadOnlyList<ContributorDto> Contributors, IReadOnlyList<string> Missing);
 
@@ -261,7 +261,7 @@ public static class DataEndpoints
         return TypedResults.Ok(new TerritoryListDto(common.Indicator.Code, p.ToString(), common.Disaggregation, ModeName(common.Mode), null, items));
     }
 
-    private static async Task<Results<Ok<ProvenanceDto>, ProblemHttpResult>> Provenance(
+    private static async Task<Results<Ok<AggregateProvenanceDto>, ProblemHttpResult>> Provenance(
         string? indicator, string? territory, string? period, string? disaggregation, string? source,
         AccessScope access, CatalogueState catalogue, AggregationProjection projection, NrisDbContext db, CancellationToken ct)
     {
@@ -300,7 +300,7 @@ public static class DataEndpoints
             bySequence.TryGetValue(f.LedgerSequence, out var v) ? v.ReporterCode : "",
             bySequence.TryGetValue(f.LedgerSequence, out var w) ? w.Version : null,
             f.IndicatorCode, f.Disaggregation, f.TerritoryCode, f.Period.ToString(), f.Value, Camel(f.Status.ToString())));
-        return TypedResults.Ok(new ProvenanceDto(common.Indicator.Code, query.TerritoryCode, p.ToString(), common.Disaggregation,
+        return TypedResults.Ok(new AggregateProvenanceDto(common.Indicator.Code, query.TerritoryCode, p.ToString(), common.Disaggregation,
             AggregateDto.From(value), facts.Count, contributors, missing));
     }
 

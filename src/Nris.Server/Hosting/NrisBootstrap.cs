@@ -32,7 +32,8 @@ public sealed class NrisBootstrap(
         checkpoints.EnsureKey();
 
         var store = scope.ServiceProvider.GetRequiredService<CatalogueStore>();
-        if (await store.IsEmptyAsync(cancellationToken))
+        var fresh = await store.IsEmptyAsync(cancellationToken);
+        if (fresh)
         {
             await SeedAsync(store, cancellationToken);
         }
@@ -40,6 +41,13 @@ public sealed class NrisBootstrap(
         await ReloadCatalogueAsync(store, cancellationToken);
         // After the catalogue: accounts are bound to organizations, which must exist.
         await Auth.IdentityBootstrap.RunAsync(scope.ServiceProvider, configuration, cancellationToken);
+
+        // Only into a database whose catalogue was seeded just now: a second start never loads the history twice.
+        if (fresh && configuration.GetValue("Nris:Demo", true) && configuration.GetValue("Nris:Demo:LoadHistory", true))
+        {
+            var loader = scope.ServiceProvider.GetRequiredService<HistoricalStatisticsLoader>();
+            await loader.LoadAsync(scope.ServiceProvider.GetRequiredService<Submissions.SubmissionService>(), cancellationToken);
+        }
     }
 
     public async Task SeedAsync(CatalogueStore store, CancellationToken cancellationToken)

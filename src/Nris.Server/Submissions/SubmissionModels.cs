@@ -192,3 +192,9 @@ public sealed class SubmissionRefusedException(string code, string messageVi, st
     public const string UnknownReporter = "unknown-reporter";
     public const string NotFound = "not-found";
 }
+
+/// <summary>What a report key resolves to in the catalogue: the regime version in force, the reporter, the recipient.</summary>
+/// <param name="Regime">The regime version that applies to the period.</param>
+/// <param name="Reporter">The reporting organization.</param>
+/// <param name="RecipientCode">The organization that accepts, returns and reopens the report.</param>
+public sealed record ReportTarget(Nris.Core.Catalogue.Regime Regime, Nris.Core.Catalogue.Organization Reporter, string RecipientCode);

@@ -386,6 +386,24 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
             r.CurrentVersion, r.RecipientCode, LedgerTime.FromUnixMicroseconds(r.UpdatedUs), r.LastLedgerSequence));
     }
 
+    /// <summary>
+    /// The regime version, reporter and recipient of <paramref name="key"/>, or null when the regime or the reporter does
+    /// not exist for the period; the HTTP layer decides from it who may see and act on the report before anything is read.
+    /// </summary>
+    public ReportTarget? Describe(ReportKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            var context = Resolve(key);
+            return new ReportTarget(context.Regime, context.Reporter, context.RecipientCode);
+        }
+        catch (SubmissionRefusedException)
+        {
+            return null;
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private sealed record ReportContext(Regime Regime, Organization Reporter, string OwnTerritory, string RecipientCode);

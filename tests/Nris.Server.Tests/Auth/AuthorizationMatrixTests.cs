@@ -56,13 +56,16 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
         var reviewer = await server.UserAsync(InOrg, "reviewer");
         var analyst = await server.UserAsync("BTC", "analyst");
         var hcmcUser = await server.UserAsync(OutOrg, "reviewer");
+        // A system administrator of its own: the two-factor row changes the caller's security stamp, which would end the
+        // sessions of 'admin' that tests running in parallel are using.
+        var system = await server.UserAsync("CP", "systemAdministrator", ceiling: "confidential");
         var clientKey = (await admin.PostJsonAsync("/api/admin/clients", new { name = "matrix", organizationCode = InOrg, role = "reporter" }, 201))
             .GetProperty("key").GetString()!;
 
         var callers = new Callers(new()
         {
             [Caller.Anonymous] = () => Task.FromResult(server.NewSession()),
-            [Caller.SystemAdmin] = server.AdminAsync,
+            [Caller.SystemAdmin] = () => server.SignInAsync(system.UserName, system.Password),
             [Caller.AgencyAdminHanoi] = () => server.SignInAsync(agency.UserName, agency.Password),
             [Caller.ReporterHanoiCommune] = () => server.SignInAsync(reporter.UserName, reporter.Password),
             [Caller.ReviewerHanoi] = () => server.SignInAsync(reviewer.UserName, reviewer.Password),
@@ -156,9 +159,97 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
             _ => 404,
         };
+        // Reports: one Hà Nội and one Hồ Chí Minh City report made by the system administrator; the changing rows get a
+        // fresh report (or period) for every call, so each answer depends only on the caller.
+        var period = Api.ReportTestData.NextPeriod();
+        string ReportPath(bool i) => Api.ReportTestData.Path(period, i ? InOrg : OutOrg);
+        var outHash = "";
+        foreach (var inScope in new[] { true, false })
+        {
+            var submitted = await admin.PostJsonAsync(ReportPath(inScope) + "/submit", Api.ReportTestData.Body(inScope ? InOrg : OutOrg), 201);
+            outHash = inScope ? outHash : submitted.GetProperty("ledgerHash").GetString()!;
+        }
+        var draftPeriod = Api.ReportTestData.NextPeriod();
+        string DraftPath(bool i) => Api.ReportTestData.Path(draftPeriod, i ? InOrg : OutOrg) + "/draft";
+        foreach (var inScope in new[] { true, false })
+        {
+            using var saved = await admin.SendAsync(HttpMethod.Put, DraftPath(inScope), new { values = Api.ReportTestData.Values(inScope ? InOrg : OutOrg) });
+            Assert.Equal(System.Net.HttpStatusCode.OK, saved.StatusCode);
+        }
+        var hcmcMarker = Api.ReportTestData.HcmcMarker;
+        Target ReadReport(bool i, string suffix = "") => new(HttpMethod.Get, ReportPath(i) + suffix, null, i ? null : hcmcMarker);
+        // A fresh report of the caller's or the other city, submitted (and accepted when asked) by the administrator.
+        async Task<string> FreshReportAsync(bool inScope, bool accept = false)
+        {
+            var fresh = Api.ReportTestData.NextPeriodForMatrix();
+            var path = Api.ReportTestData.Path(fresh, inScope ? InOrg : OutOrg);
+            await admin.PostJsonAsync(path + "/submit", Api.ReportTestData.Body(inScope ? InOrg : OutOrg, period: fresh), 201);
+            if (accept)
+            {
+                await admin.PostJsonAsync(path + "/accept", new { version = 1 });
+            }
+            return path;
+        }
+        Func<bool, Task<Target>> Decide(string action, bool accepted = false) => async i =>
+            new Target(HttpMethod.Post, await FreshReportAsync(i, accepted) + "/" + action, new { version = 1, reason = "matrix" }, i ? null : hcmcMarker);
+        // Reading a report: whoever's scope holds its reporter or recipient (VPCP); the Hà Nội commune and the finance
+        // ministry hold neither.
+        int ReadReportExpect(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 200,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => i ? 200 : 404,
+            _ => 404,
+        };
+        // Writing a report: reporters of the reporting organization (the Hà Nội client; the system administrator).
+        Func<Caller, bool, int> Write(int ok) => (c, i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => ok,
+            Caller.ClientHanoi => i ? ok : 404,
+            Caller.ReporterHanoiCommune => 404,
+            _ => 403,
+        };
+        // Deciding: reviewers of the recipient (VPCP); the Hà Nội reviewer sees its city's reports but is not VPCP.
+        int DecideExpect(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 200,
+            Caller.ReviewerHanoi => i ? 403 : 404,
+            _ => 403,
+        };
 
         var matrix = new Dictionary<string, Row>(StringComparer.Ordinal)
         {
+            ["GET /api/reports/"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/api/reports?reporter=" + (i ? InOrg : OutOrg), null, i ? null : hcmcMarker)), Authenticated(200)),
+            ["GET /api/reports/{regime}/{period}/{reporter}/"] = new(i => Task.FromResult(ReadReport(i)), ReadReportExpect),
+            ["GET /api/reports/{regime}/{period}/{reporter}/versions/{version}/values"] = new(i => Task.FromResult(ReadReport(i, "/versions/1/values")), ReadReportExpect),
+            ["GET /api/reports/{regime}/{period}/{reporter}/diff"] = new(i => Task.FromResult(ReadReport(i, "/diff?from=1&to=1")), ReadReportExpect),
+            ["GET /api/reports/{regime}/{period}/{reporter}/draft"] = new(i => Task.FromResult(new Target(HttpMethod.Get, DraftPath(i), null, i ? null : hcmcMarker)), Write(200)),
+            ["PUT /api/reports/{regime}/{period}/{reporter}/draft"] = new(i => Task.FromResult(new Target(HttpMethod.Put, DraftPath(i),
+                new { values = Api.ReportTestData.Values(i ? InOrg : OutOrg) }, i ? null : hcmcMarker)), Write(200)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/submit"] = new(i =>
+            {
+                var fresh = Api.ReportTestData.NextPeriodForMatrix();
+                return Task.FromResult(new Target(HttpMethod.Post, Api.ReportTestData.Path(fresh, i ? InOrg : OutOrg) + "/submit",
+                    Api.ReportTestData.Body(i ? InOrg : OutOrg, period: fresh)));
+            }, Write(201)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/revise"] = new(async i =>
+            {
+                var path = await FreshReportAsync(i);
+                var fresh = path.Split('/')[4];
+                return new Target(HttpMethod.Post, path + "/revise",
+                    new { values = Api.ReportTestData.Values(i ? InOrg : OutOrg, null, fresh), baseVersion = 1, reason = "matrix" }, i ? null : hcmcMarker);
+            }, Write(201)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/accept"] = new(Decide("accept"), DecideExpect),
+            ["POST /api/reports/{regime}/{period}/{reporter}/return"] = new(Decide("return"), DecideExpect),
+            ["POST /api/reports/{regime}/{period}/{reporter}/reopen"] = new(Decide("reopen", accepted: true), DecideExpect),
+            ["GET /api/provenance"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/api/provenance?indicator=RETAIL_SALES&territory={(i ? "01" : "79")}&period={period}&source={(i ? InOrg : OutOrg)}", null, i ? null : hcmcMarker)), ReadReportExpect),
+            ["GET /api/ledger/checkpoints"] = new(Same(Get("/api/ledger/checkpoints")), Open),
+            ["GET /api/ledger/public-key"] = new(Same(Get("/api/ledger/public-key")), Open),
+            ["POST /api/admin/ledger/verify"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/verify", new { })), SystemOnly(200)),
+            ["POST /api/admin/ledger/checkpoints"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/checkpoints", new { })), SystemOnly(201)),
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
             ["* /health"] = new(Same(Get("/health")), Open),
             ["GET /api/territories"] = new(Same(Get("/api/territories?level=province")), Open),

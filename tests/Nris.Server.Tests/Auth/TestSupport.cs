@@ -60,6 +60,23 @@ public sealed class ApiSession(HttpClient client) : IDisposable
         return Client.SendAsync(request, Ct);
     }
 
+    /// <summary>Sends a body exactly as given (malformed JSON, huge strings), with extra headers such as Idempotency-Key.</summary>
+    public Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent content, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+        if (CsrfToken is not null)
+        {
+            request.Headers.Add(SecurityServices.AntiforgeryHeader, CsrfToken);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return Client.SendAsync(request, Ct);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
     public Task<HttpResponseMessage> PostAsync(string path, object? body = null) => SendAsync(HttpMethod.Post, path, body ?? new { });
