@@ -104,68 +104,52 @@ public sealed class DataGenerator
         return values.Count > count ? values[..count] : values;
     }
 
-    /// <summary>KTXH-XA-QUY of a commune: 17 cells.</summary>
+    // The demo forms' rows carry no disaggregation, so each row is one total (_T) cell.
+
+    /// <summary>KTXH-XA-QUY of a commune: its 8 cells.</summary>
     public List<ReportValue> CommuneQuarter(Place commune)
     {
         var households = Math.Max(100, Math.Round(commune.Population / 3.6m));
-        var urban = Math.Round(households * 0.3m);
-        var accidents = Around(3);
         return
         [
             new("HOUSEHOLDS", "_T", null, households, null, null),
-            new("HOUSEHOLDS", "URBAN_RURAL:U", null, urban, null, null),
-            new("HOUSEHOLDS", "URBAN_RURAL:R", null, households - urban, null, null),
             new("POVERTY_RATE_MD", "_T", null, Around(4.2m, 2), null, null),
-            new("POVERTY_RATE_MD", "URBAN_RURAL:U", null, Around(1.8m, 2), null, null),
-            new("POVERTY_RATE_MD", "URBAN_RURAL:R", null, Around(5.6m, 2), null, null),
-            new("HEALTH_INSURANCE_COVERAGE", "_T", null, Around(92.5m, 1), null, null),
+            new("HEALTH_INSURANCE_COVERAGE", "_T", null, Math.Min(99.9m, Around(92.5m, 1)), null, null),
             new("RICE_OUTPUT", "_T", null, Around(commune.Area * 12m, 1), null, null),
             new("BUDGET_REVENUE", "_T", null, Around(commune.Population * 0.4m, 1), null, null),
             new("DOSSIERS_RECEIVED", "_T", null, Math.Round(commune.Population / 40m), null, null),
             new("DOSSIERS_ONTIME", "_T", null, Math.Round(commune.Population / 45m), null, null),
-            new("TRAFFIC_ACCIDENTS", "_T", null, accidents, null, null),
-            new("TRAFFIC_ACCIDENTS", "TRANSPORT_MODE:ROAD", null, accidents, null, null),
-            new("TRAFFIC_ACCIDENTS", "TRANSPORT_MODE:RAIL", null, 0, null, null),
-            new("TRAFFIC_ACCIDENTS", "TRANSPORT_MODE:WATERWAY", null, 0, null, null),
-            new("TRAFFIC_ACCIDENTS", "TRANSPORT_MODE:SEA", null, 0, null, null),
-            new("TRAFFIC_ACCIDENTS", "TRANSPORT_MODE:AIR", null, 0, null, null),
+            new("TRAFFIC_ACCIDENTS", "_T", null, Around(3), null, null),
         ];
     }
 
-    /// <summary>KTXH-TINH-THANG (version 2) of a province: 31 cells.</summary>
+    /// <summary>KTXH-TINH-THANG (version 2) of a province: its 16 number cells and the summary note.</summary>
     public List<ReportValue> ProvinceMonth(Place province)
     {
         var pop = province.Population;
         var revenue = Around(pop * 0.9m, 1);
         var plan = Around(pop * 3m, 1);
         var accidents = Math.Max(5, Math.Round(pop / 60_000m));
-        var values = new List<ReportValue>
-        {
+        return
+        [
             new("IIP", "_T", null, Around(108.5m, 2), null, null),
             new("RETAIL_SALES", "_T", null, Around(pop * 6.2m, 1), null, null),
             new("CPI_YOY", "_T", null, Around(103.4m, 2), null, null),
             new("CPI_MOM", "_T", null, Around(100.3m, 2), null, null),
+            new("EXPORT", "_T", null, Around(pop * 2.5m, 1), null, null),
             new("ENT_NEW", "_T", null, Math.Round(pop / 4_000m), null, null),
             new("BUDGET_REVENUE", "_T", null, revenue, null, null),
             new("BUDGET_REVENUE_DOMESTIC", "_T", null, Math.Round(revenue * 0.8m, 1), null, null),
             new("BUDGET_EXPENDITURE", "_T", null, Around(pop * 0.8m, 1), null, null),
             new("PUBINV_PLAN", "_T", null, plan, null, null),
             new("PUBINV_DISBURSED_YTD", "_T", null, Math.Round(plan * 0.6m, 1), null, null),
+            new("TRAFFIC_ACCIDENTS", "_T", null, accidents, null, null),
+            new("TRAFFIC_DEATHS", "_T", null, Math.Round(accidents * 0.4m), null, null),
+            new("TRAFFIC_INJURIES", "_T", null, accidents, null, null),
             new("DOSSIERS_RECEIVED", "_T", null, Math.Round(pop / 50m), null, null),
             new("DOSSIERS_ONLINE", "_T", null, Math.Round(pop / 80m), null, null),
-        };
-        foreach (var indicator in new[] { "TRAFFIC_ACCIDENTS", "TRAFFIC_DEATHS", "TRAFFIC_INJURIES" })
-        {
-            var total = indicator == "TRAFFIC_DEATHS" ? Math.Round(accidents * 0.4m) : accidents;
-            values.Add(new(indicator, "_T", null, total, null, null));
-            values.Add(new(indicator, "TRANSPORT_MODE:ROAD", null, total, null, null));
-            foreach (var mode in new[] { "RAIL", "WATERWAY", "SEA", "AIR" })
-            {
-                values.Add(new(indicator, "TRANSPORT_MODE:" + mode, null, 0, null, null));
-            }
-        }
-        values.Add(new("SUMMARY_NOTE", "_T", null, null, "Tình hình kinh tế – xã hội ổn định.", null));
-        return values;
+            new("SUMMARY_NOTE", "_T", null, null, "Tình hình kinh tế – xã hội ổn định.", null),
+        ];
     }
 
     /// <summary>DTC-GIAINGAN-THANG of a ministry or agency: three cells, consistent with each other.</summary>

@@ -47,20 +47,57 @@ public static class DeadlineDriver
         var errors = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(_ => Task.Run(async () =>
+        async Task SendAsync(int n)
         {
-            int n;
-            while ((n = Interlocked.Increment(ref next)) < order.Count)
+            var started = Stopwatch.GetTimestamp();
+            var error = await submitter.SubmitAsync(order[n].Key, order[n].Values, ct);
+            latencies[n] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (error is not null && Interlocked.Increment(ref errors) <= 5)
             {
-                var started = Stopwatch.GetTimestamp();
-                var error = await submitter.SubmitAsync(order[n].Key, order[n].Values, ct);
-                latencies[n] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (error is not null && Interlocked.Increment(ref errors) <= 5)
-                {
-                    Console.WriteLine($"  {order[n].Key}: FAILED {error}");
-                }
+                Console.WriteLine($"  {order[n].Key}: FAILED {error}");
             }
-        }, ct)));
+        }
+        if (options.Rate > 0)
+        {
+            // Open loop: reports arrive at a fixed rate whatever the server's speed, as reporters do, with at most
+            // --clients in flight; a report's latency is counted from its own send.
+            using var inFlight = new SemaphoreSlim(options.Clients);
+            var sends = new List<Task>(order.Count);
+            for (var n = 0; n < order.Count; n++)
+            {
+                var due = TimeSpan.FromSeconds(n / options.Rate) - watch.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, ct);
+                }
+                await inFlight.WaitAsync(ct);
+                var i = n;
+                sends.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await SendAsync(i);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                }, ct));
+            }
+            await Task.WhenAll(sends);
+        }
+        else
+        {
+            // Closed loop: every client sends its next report as soon as the last is answered (saturation).
+            await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(_ => Task.Run(async () =>
+            {
+                int n;
+                while ((n = Interlocked.Increment(ref next)) < order.Count)
+                {
+                    await SendAsync(n);
+                }
+            }, ct)));
+        }
         watch.Stop();
         Array.Sort(latencies);
         double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
@@ -70,10 +107,10 @@ public static class DeadlineDriver
         Console.WriteLine(string.Create(Inv,
             $"  {order.Count} reports ({order.Count(j => j.Key.RegimeCode == "KTXH-XA-QUY")} communes, {order.Count(j => j.Key.RegimeCode == "KTXH-TINH-THANG")} provinces, {order.Count(j => j.Key.RegimeCode == "DTC-GIAINGAN-THANG")} ministries/agencies), {order.Sum(j => j.Values.Count)} values in {watch.Elapsed.TotalSeconds:F1} s = {order.Count / watch.Elapsed.TotalSeconds:F1} reports/s"));
         Console.WriteLine();
-        Console.WriteLine("| db | mode | clients | reports | wall | p50 | p90 | p99 | max | errors | stored | lost | ledger entries | verify |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| db | mode | clients | arrival | reports | wall | p50 | p90 | p99 | max | errors | stored | lost | ledger entries | verify |");
+        Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         Console.WriteLine(string.Create(Inv,
-            $"| {options.Db} | {options.Mode} | {options.Clients} | {order.Count} | {watch.Elapsed.TotalSeconds:F1} s | {P(0.5):F0} ms | {P(0.9):F0} ms | {P(0.99):F0} ms | {latencies[^1]:F0} ms | {errors} | {counts.Reports} | {lost} | {counts.LedgerEntries} | {(counts.LedgerOk ? "ok" : "FAILED " + counts.Reason)} |"));
+            $"| {options.Db} | {options.Mode} | {options.Clients} | {(options.Rate > 0 ? options.Rate.ToString("F1", Inv) + "/s" : "closed loop")} | {order.Count} | {watch.Elapsed.TotalSeconds:F1} s | {P(0.5):F0} ms | {P(0.9):F0} ms | {P(0.99):F0} ms | {latencies[^1]:F0} ms | {errors} | {counts.Reports} | {lost} | {counts.LedgerEntries} | {(counts.LedgerOk ? "ok" : "FAILED " + counts.Reason)} |"));
         return errors == 0 && lost == 0 && counts.LedgerOk ? 0 : 1;
     }
 }

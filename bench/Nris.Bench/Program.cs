@@ -25,7 +25,7 @@ public static class Program
 }
 
 /// <summary>Command-line options shared by the drivers.</summary>
-public sealed record BenchOptions(string Db, string Mode, int Clients, int BigSubmissions, int BigValues, int SmallReports, int SmallValues)
+public sealed record BenchOptions(string Db, string Mode, int Clients, int BigSubmissions, int BigValues, int SmallReports, int SmallValues, double Rate)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -36,6 +36,7 @@ public sealed record BenchOptions(string Db, string Mode, int Clients, int BigSu
         }
         int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
         return new(Get("db", "sqlite"), Get("mode", "service"), Int("clients", 16), Int("big", 3), Int("big-values", 100_000),
-            Int("small", 2000), Int("small-values", 50));
+            Int("small", 2000), Int("small-values", 50),
+            double.Parse(Get("rate", "0"), System.Globalization.CultureInfo.InvariantCulture));
     }
 }
