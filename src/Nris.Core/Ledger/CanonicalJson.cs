@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -114,6 +116,26 @@ public static class CanonicalJson
             return false;
         }
     }
+
+    // Byte arrays that one of Core's canonical writers produced, each with the SHA-256 it had then. Re-checking an
+    // 11 MB payload by parsing and re-serializing it costs most of a second; hashing it costs milliseconds. Weak keys,
+    // so a vouched array is forgotten with the array.
+    private static readonly ConditionalWeakTable<byte[], byte[]> Vouched = new();
+
+    /// <summary>Records that <paramref name="canonical"/> was written in canonical form by Core's own writer.</summary>
+    internal static byte[] Vouch(byte[] canonical)
+    {
+        Vouched.AddOrUpdate(canonical, SHA256.HashData(canonical));
+        return canonical;
+    }
+
+    /// <summary>
+    /// True when <paramref name="original"/> was vouched for and <paramref name="copy"/> still has exactly the bytes it had
+    /// then. Comparing against the copy (which the caller then keeps) means a change to the array after it was vouched,
+    /// even one racing with this check, can only make the answer false and send the caller to the full check.
+    /// </summary>
+    internal static bool IsVouched(byte[] original, ReadOnlySpan<byte> copy) =>
+        Vouched.TryGetValue(original, out var hash) && SHA256.HashData(copy).AsSpan().SequenceEqual(hash);
 
     private static JsonElement Parse(ReadOnlySpan<byte> utf8Json)
     {
