@@ -32,13 +32,12 @@ internal static class CliServices
             .Build();
     }
 
-    public static ServiceProvider Build(IConfiguration configuration, TextWriter error)
+    public static ServiceProvider Build(IConfiguration configuration)
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         NrisApp.AddServices(services, configuration);
-        _ = error;
         return services.BuildServiceProvider();
     }
 }

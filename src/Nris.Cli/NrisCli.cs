@@ -41,8 +41,8 @@ public static class NrisCli
             DbCommand(output),
             UnitsCommand(output, error),
             CatalogueCommand(output),
-            AccountsCommands.Users(parse => Services(parse, error), output),
-            AccountsCommands.Clients(parse => Services(parse, error), output),
+            AccountsCommands.Users(Services, output),
+            AccountsCommands.Clients(Services, output),
             VerifyCommand.Create(Services, output, error),
             RebuildCommand.Create(Services, output, error),
         };
@@ -51,15 +51,15 @@ public static class NrisCli
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
-    private static ServiceProvider Services(ParseResult parse, TextWriter error) =>
-        CliServices.Build(CliServices.Configuration(parse.GetValue(ProviderOption), parse.GetValue(ConnectionOption)), error);
+    private static ServiceProvider Services(ParseResult parse) =>
+        CliServices.Build(CliServices.Configuration(parse.GetValue(ProviderOption), parse.GetValue(ConnectionOption)));
 
     private static Command InitCommand(TextWriter output)
     {
         var command = new Command("init", "Create the database, load the reference data (administrative units, organizations) and the demo catalogue.");
         command.SetAction(async (parse, ct) =>
         {
-            await using var services = Services(parse, output);
+            await using var services = Services(parse);
             await services.GetRequiredService<NrisBootstrap>().RunAsync(ct);
             var catalogue = services.GetRequiredService<CatalogueState>().Current;
             var db = services.GetRequiredService<NrisDatabase>();
@@ -106,7 +106,7 @@ public static class NrisCli
         var migrate = new Command("migrate", "Apply the database migrations (safe to run twice).");
         migrate.SetAction(async (parse, ct) =>
         {
-            await using var services = Services(parse, output);
+            await using var services = Services(parse);
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<NrisDatabase>();
             await db.MigrateAsync(ct);
@@ -150,7 +150,7 @@ public static class NrisCli
                 lvl = parsed;
             }
 
-            await using var services = Services(parse, error);
+            await using var services = Services(parse);
             await services.GetRequiredService<NrisBootstrap>().RunAsync(ct);
             var index = services.GetRequiredService<CatalogueState>().Current.Territories;
             IReadOnlyList<Territory> units;
@@ -217,7 +217,7 @@ public static class NrisCli
         var export = new Command("export", "Write the catalogue (categories, codelists, indicators, regimes) as editable JSON files.") { exportDir };
         export.SetAction(async (parse, ct) =>
         {
-            await using var services = Services(parse, output);
+            await using var services = Services(parse);
             await services.GetRequiredService<NrisBootstrap>().RunAsync(ct);
             var dir = parse.GetValue(exportDir)!;
             var content = services.GetRequiredService<CatalogueState>().Current.Content;
@@ -230,7 +230,7 @@ public static class NrisCli
         var import = new Command("import", "Replace the catalogue (categories, codelists, indicators, regimes) with the files in a folder; reference data is kept.") { importDir };
         import.SetAction(async (parse, ct) =>
         {
-            await using var services = Services(parse, output);
+            await using var services = Services(parse);
             var bootstrap = services.GetRequiredService<NrisBootstrap>();
             await bootstrap.RunAsync(ct);
             var dir = parse.GetValue(importDir)!;

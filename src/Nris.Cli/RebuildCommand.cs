@@ -17,13 +17,13 @@ namespace Nris.Cli;
 /// </summary>
 internal static class RebuildCommand
 {
-    public static Command Create(Func<ParseResult, TextWriter, ServiceProvider> services, TextWriter output, TextWriter error)
+    public static Command Create(Func<ParseResult, ServiceProvider> services, TextWriter output, TextWriter error)
     {
         var check = new Option<bool>("--check") { Description = "Also replay the ledger and compare it with the stored current values (exit 1 on a difference)." };
         var command = new Command("rebuild", "Recompute the aggregates from the current values; print counts and time.") { check };
         command.SetAction(async (parse, ct) =>
         {
-            await using var provider = services(parse, error);
+            await using var provider = services(parse);
             await using var scope = provider.CreateAsyncScope();
             // Migrations and the catalogue only: a rebuild reads, it seeds nothing and creates no accounts.
             await scope.ServiceProvider.GetRequiredService<NrisDatabase>().MigrateAsync(ct);

@@ -9,13 +9,13 @@ namespace Nris.Cli;
 /// <summary>`nris verify`: recomputes the ledger's hash chain and checks every signed checkpoint.</summary>
 internal static class VerifyCommand
 {
-    public static Command Create(Func<ParseResult, TextWriter, ServiceProvider> services, TextWriter output, TextWriter error)
+    public static Command Create(Func<ParseResult, ServiceProvider> services, TextWriter output, TextWriter error)
     {
         var command = new Command("verify",
             "Recompute the ledger's hash chain and checkpoints; print OK or the first entry that does not match (exit code 1).");
         command.SetAction(async (parse, ct) =>
         {
-            await using var provider = services(parse, error);
+            await using var provider = services(parse);
             await using var scope = provider.CreateAsyncScope();
             // Only migrations: verification must not load or change anything else in the database it checks.
             await scope.ServiceProvider.GetRequiredService<NrisDatabase>().MigrateAsync(ct);
