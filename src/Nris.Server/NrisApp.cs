@@ -5,6 +5,7 @@ using Nris.Server.Aggregation;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
+using Nris.Server.Components;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
@@ -73,6 +74,13 @@ public static class NrisApp
             return Task.CompletedTask;
         }));
         services.AddHealthChecks();
+        // The web application (Components/): statically rendered pages; live updates through the SignalR hub in Live/.
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<Components.UiContext>();
+        services.AddSignalR();
+        services.AddSingleton<Live.LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.LiveFeed>());
     }
 
     private static void UsePipeline(WebApplication app)
@@ -114,6 +122,9 @@ public static class NrisApp
         });
 
         app.UseNrisSecurity();
+        // The web application's files (wwwroot: our CSS/JS, npm dist files, province maps); public, like any web page's assets.
+        app.UseStaticFiles();
+        app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json").RequireNrisAccess(NrisAccess.Public);
         app.UseSwaggerUI(o =>
         {
@@ -131,6 +142,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        app.MapWebApplication();
     }
 
     private static string ReasonPhrase(int status) =>
