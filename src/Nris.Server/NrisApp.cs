@@ -124,6 +124,7 @@ public static class NrisApp
         app.UseNrisSecurity();
         // The web application's files (wwwroot: our CSS/JS, npm dist files, province maps); public, like any web page's assets.
         app.UseStaticFiles();
+        app.UseWebApplicationGuards();
         app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json").RequireNrisAccess(NrisAccess.Public);
         app.UseSwaggerUI(o =>

@@ -120,3 +120,37 @@ public sealed class JourneyTests(WebFixture web)
         await Shot(anonymous, "sign-in");
     }
 }
+
+/// <summary>The indicator page in both languages, with its map, table, downloads and screen number formats.</summary>
+public sealed class IndicatorPageTests(WebFixture web)
+{
+    [Fact]
+    public async Task The_indicator_page_shows_series_map_and_table_in_Vietnamese_and_in_English()
+    {
+        var page = await web.NewPageAsync();
+        await WebFixture.SignInAsync(page, "demo.leader", web.PasswordOf("demo.leader"));
+        await page.GotoAsync("/indicators/POP_AVG?territory=VN&periodicity=Yearly");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dân số trung bình");
+        await Assertions.Expect(page.Locator("#map-chart")).ToHaveAttributeAsync("data-rendered", "true");
+        await Assertions.Expect(page.Locator("#series-chart")).ToHaveAttributeAsync("data-rendered", "true");
+        // 2022 statistics: the 63 provinces of the time, Hà Nội's population in the Vietnamese format.
+        await Assertions.Expect(page.GetByTestId("province-table").Locator("tbody tr")).ToHaveCountAsync(63);
+        await Assertions.Expect(page.GetByTestId("province-table")).ToContainTextAsync("8.435,7");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, "indicator-vi.png"), FullPage = true });
+
+        var csv = await page.APIRequest.GetAsync(await page.Locator("a", new() { HasText = "CSV" }).GetAttributeAsync("href") ?? "");
+        Assert.Equal(200, csv.Status);
+        Assert.Contains("POP_AVG,2022,01,Thành phố Hà Nội,8435.7", await csv.TextAsync(), StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Average population");
+        await Assertions.Expect(page.GetByTestId("province-table")).ToContainTextAsync("8,435.7");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, "indicator-en.png"), FullPage = true });
+
+        // A 4K wall: the same page, larger type.
+        var wall = await web.NewPageAsync(3840, 2160);
+        await WebFixture.SignInAsync(wall, "demo.leader", web.PasswordOf("demo.leader"));
+        await wall.GotoAsync("/today");
+        await wall.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, "today-4k.png") });
+    }
+}

@@ -73,6 +73,12 @@
     if (option.nrisMap) await ensureMap(option.nrisMap);
     decorate(option, lang);
     if (option.baseOption) decorate(option.baseOption, lang);
+    if (option.nrisMap) {
+      // Map features are matched by GSO code; the tooltip names the province in the page's language.
+      const fmt = numberFormat(lang);
+      const tip = (option.baseOption || option).tooltip;
+      if (tip) tip.formatter = p => ((p.data && p.data.label) || p.name) + ': ' + fmt(p.value);
+    }
     let c = echarts.getInstanceByDom(el);
     if (!c) {
       c = echarts.init(el, null, { renderer: 'canvas' });
