@@ -140,7 +140,9 @@ public sealed class IndicatorPageTests(WebFixture web)
 
         var csv = await page.APIRequest.GetAsync(await page.Locator("a", new() { HasText = "CSV" }).GetAttributeAsync("href") ?? "");
         Assert.Equal(200, csv.Status);
-        Assert.Contains("POP_AVG,2022,01,Thành phố Hà Nội,8435.7", await csv.TextAsync(), StringComparison.Ordinal);
+        // Files are invariant and exact (a dot for decimals, no grouping, not rounded for the screen).
+        var hanoi = (await csv.TextAsync()).Split("\r\n").Single(l => l.StartsWith("POP_AVG,2022,01,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(8435.65m, decimal.Parse(hanoi[4], System.Globalization.CultureInfo.InvariantCulture));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Average population");
