@@ -102,6 +102,16 @@ public sealed class UiContext(IHttpContextAccessor http, AuthenticationStateProv
         _ => T("Chưa gửi", "Not sent"),
     };
 
+    public string ActionName(SubmissionAction a) => a switch
+    {
+        SubmissionAction.Submit => T("Gửi", "Submitted"),
+        SubmissionAction.Revise => T("Gửi lại", "Revised"),
+        SubmissionAction.Accept => T("Tiếp nhận", "Accepted"),
+        SubmissionAction.Return => T("Trả lại", "Returned"),
+        SubmissionAction.Reopen => T("Mở lại", "Reopened"),
+        _ => a.ToString(),
+    };
+
     /// <summary>The caller, or null when nobody is signed in. The scope is built exactly as for the API.</summary>
     public async Task<UiUser?> UserAsync()
     {
