@@ -36,6 +36,9 @@ public abstract class CrashSuite
 
     protected abstract Task<string> CreateDatabaseAsync(string directory, CancellationToken cancellationToken);
 
+    /// <summary>Whether, right now, a transaction of the server holds written but uncommitted data in the database.</summary>
+    protected abstract Task<bool> WriteInProgressAsync(string connectionString, CancellationToken cancellationToken);
+
     private sealed record Sent(string Reporter, int Commune, int Version, string IdempotencyKey)
     {
         public IReadOnlyDictionary<string, decimal> Values => ValuesOf(Commune, Version);
@@ -119,6 +122,13 @@ public abstract class CrashSuite
                 })).ToList();
 
                 await enough.Task.WaitAsync(TimeSpan.FromMinutes(5), Ct);
+                // Then the kill is aimed inside a write: the database is watched until one of the server's transactions
+                // has written and not committed, and the process is killed at once.
+                var probes = 0;
+                while (unexpected.IsEmpty && !await WriteInProgressAsync(connectionString, Ct))
+                {
+                    Assert.True(++probes < 100_000, "no write transaction was ever seen open");
+                }
                 var exitCode = await server.KillAsync();
                 await Task.WhenAll(clients);
                 await server.DisposeAsync();
@@ -147,7 +157,7 @@ public abstract class CrashSuite
                     replayed += ack!.Replayed ? 1 : 0;
                 }
                 TestContext.Current.TestOutputHelper?.WriteLine(
-                    $"round {round}: {roundAcknowledged} acknowledged before the kill, {inDoubt.Count} without an answer " +
+                    $"round {round}: {roundAcknowledged} acknowledged before the kill (killed after {probes} probes saw a write open), {inDoubt.Count} without an answer " +
                     $"({replayed} of them had been committed and were replayed, {inDoubt.Count - replayed} stored on retry)");
                 await AssertConsistentAsync(connectionString, acknowledged, indexOf);
             }
