@@ -133,6 +133,7 @@ public static class NrisApp
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
+        Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
     }
 
     private static string ReasonPhrase(int status) =>

@@ -335,6 +335,12 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
 
+            // Files of a report: the form and imports are the reporter's (as the draft); the export reads like the report.
+            ["GET /api/reports/{regime}/{period}/{reporter}/form.xlsx"] = new(i => Task.FromResult(new Target(HttpMethod.Get, ReportPath(i) + "/form.xlsx")), Write(200)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/import"] = new(i => Task.FromResult(new Target(HttpMethod.Post, ReportPath(i) + "/import?format=dhis2-json&dryRun=true",
+                new { dataValues = new[] { new { dataElement = "IIP", period = period.Replace("-M", "", StringComparison.Ordinal), orgUnit = i ? "01" : "79", value = "5" } } })), Write(200)),
+            ["GET /api/reports/{regime}/{period}/{reporter}/export"] = new(i => Task.FromResult(ReadReport(i, "/export?format=csv")), ReadReportExpect),
+
             // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
             ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),
             ["POST /api/auth/two-factor/setup"] = new(Same(new(HttpMethod.Post, "/api/auth/two-factor/setup", new { })), OwnAccount(200, 400), FreshSession: true),
