@@ -41,6 +41,11 @@ public static class SdmxEndpoints
                 DataV1Async(flowRef, key, providerRef, http, scope, catalogue, db, time, ct))
             .RequireNrisAccess(NrisAccess.Public)
             .WithSummary("SDMX 2.1 data of a dataflow: key (M.A+B..), startPeriod, endPeriod, updatedAfter, first/lastNObservations, detail.");
+        v1.MapGet("/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}", (string flowRef, string? key, string? providerRef, string? componentId,
+                HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
+                AvailabilityAsync(flowRef, key, providerRef, componentId, http, scope, catalogue, db, time, ct))
+            .RequireNrisAccess(NrisAccess.Public)
+            .WithSummary("SDMX 2.1 availability: an Actual content constraint with the codes present in the data matching the key (mode=exact).");
 
         var v2 = routes.MapGroup("/sdmx/2").WithTags("SDMX");
         v2.MapGet("/structure/{type}/{agency?}/{id?}/{version?}", (string type, string? agency, string? id, string? version, HttpContext http,
@@ -105,6 +110,47 @@ public static class SdmxEndpoints
             var selected = query.Apply(observations, catalogue.MaxObservations);
             var data = new ExchangeDataSet(flow.StructureReference, selected);
             return new SdmxResult(format, stream => WriteData(stream, data, format, SdmxHeader.Now(time)));
+        }
+        catch (SdmxRestException e)
+        {
+            return Error(http, e);
+        }
+    }
+
+    private static async Task<IResult> AvailabilityAsync(string flowRef, string? key, string? providerRef, string? componentId, HttpContext http,
+        AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, 1);
+            if (format != SdmxMessageFormat.Structure21)
+            {
+                throw SdmxRestException.Unsupported("Accept", "Availability is served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).",
+                    "Thông tin số liệu hiện có chỉ trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).");
+            }
+
+            var mode = http.Request.Query["mode"].ToString();
+            if (mode.Length > 0 && mode != "exact")
+            {
+                throw SdmxRestException.Unsupported("mode", "Only mode=exact is served.", "Chỉ hỗ trợ mode=exact.");
+            }
+
+            var component = componentId?.Trim() ?? "all";
+            if (component is not ("all" or SdmxConcepts.TimePeriod) && !NrisSdmxMapping.DimensionIds.Contains(component, StringComparer.Ordinal))
+            {
+                throw SdmxRestException.Syntax("componentID", $"'{Short(component)}' is not a dimension of the dataflow.", $"'{Short(component)}' không phải là chiều của dataflow.");
+            }
+
+            var (agency, id, version) = SdmxStructureQuery.SplitFlowRef(flowRef);
+            var flow = catalogue.FindFlow(scope, agency, id, version)
+                ?? throw SdmxRestException.NotFound($"There is no dataflow '{Short(id)}' you may read.", $"Không có dataflow '{Short(id)}' mà bạn được xem.");
+            var parameters = http.Request.Query.Where(q => q.Key is "startPeriod" or "endPeriod" or "updatedAfter")
+                .ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
+            var query = SdmxDataQuery.Parse(key, NrisSdmxMapping.DimensionIds, parameters);
+            var observations = await ReadObservationsAsync(flow, query, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
+            var selected = query.Apply(observations, int.MaxValue);
+            return new SdmxResult(format, stream => SdmxAvailability.Write(stream, flow.Dataflow.Ref, NrisSdmxMapping.DimensionIds, selected,
+                component, SdmxHeader.Now(time)));
         }
         catch (SdmxRestException e)
         {

@@ -332,6 +332,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 Get("/sdmx/2/structure/dataflow/NRIS/DF_" + (i ? InternalRegime : ConfidentialRegime).Replace('-', '_') + "/~")), Regime),
             ["GET /sdmx/rest/data/{flowRef}/{key?}/{providerRef?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/sdmx/rest/data/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}?startPeriod={period}&endPeriod={period}")), DataScope),
+            ["GET /sdmx/rest/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}"] = new(i => Task.FromResult(Get(
+                $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}/all/all?startPeriod={period}&endPeriod={period}")), DataScope),
             ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
 

@@ -298,6 +298,36 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task Available_constraint_lists_the_codes_present_for_the_key()
+    {
+        using var admin = await server.AdminAsync();
+        using var anonymous = server.NewSession();
+        var years = await YearsAsync(admin);
+        var answer = await GetAsync(anonymous, $"/sdmx/rest/availableconstraint/{Flow}/A.POP_AVG+AREA_KM2._T.01+79/all/all");
+        Assert.True(answer.Status == 200, answer.Text);
+        Assert.Empty(Validate(answer.Body, "sdmx-ml-2.1", []));
+        var doc = new XmlDocument { XmlResolver = null };
+        doc.LoadXml(answer.Text);
+        var ns = new XmlNamespaceManager(doc.NameTable);
+        ns.AddNamespace("com", "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common");
+        string[] Values(string id) => [.. doc.SelectNodes($"//com:KeyValue[@id='{id}']/com:Value", ns)!.Cast<XmlNode>().Select(n => n.InnerText)];
+        Assert.Equal(["01", "79"], Values("REF_AREA"));
+        Assert.Equal(["AREA_KM2", "POP_AVG"], Values("INDICATOR"));
+        Assert.Equal(["A"], Values("FREQ"));
+        // The time range runs from the first to the last year that has one of these values.
+        var start = doc.SelectSingleNode("//com:KeyValue[@id='TIME_PERIOD']/com:TimeRange/com:StartPeriod", ns)!.InnerText;
+        var end = doc.SelectSingleNode("//com:KeyValue[@id='TIME_PERIOD']/com:TimeRange/com:EndPeriod", ns)!.InnerText;
+        Assert.True(string.CompareOrdinal(start, years[0].ToString(CultureInfo.InvariantCulture)) >= 0);
+        Assert.Equal(years[^1].ToString(CultureInfo.InvariantCulture) + "-12-31", end);
+
+        // One component only.
+        var area = await GetAsync(anonymous, $"/sdmx/rest/availableconstraint/{Flow}/A.POP_AVG._T.01+79/all/REF_AREA");
+        Assert.Equal(200, area.Status);
+        Assert.DoesNotContain("id=\"INDICATOR\"", area.Text, StringComparison.Ordinal);
+        Assert.Equal(404, (await GetAsync(anonymous, $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/all/all/all")).Status);
+    }
+
+    [Fact]
     public async Task Internal_dataflows_answer_each_caller_within_its_territory()
     {
         using var admin = await server.AdminAsync();
