@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Nris.Exchange.Model;
 using Nris.Exchange.Sdmx;
 
@@ -123,5 +125,39 @@ public sealed class SdmxRestTests
         Assert.Equal(404, Assert.Throws<SdmxRestException>(() => SdmxStructureQuery.Select(all, "codelist", "NRIS", "CL_NOPE", null, null, null)).Status);
         Assert.Equal(501, Assert.Throws<SdmxRestException>(() => SdmxStructureQuery.Select(all, "dataflow", null, null, null, null, "allstubs")).Status);
         Assert.Equal(501, Assert.Throws<SdmxRestException>(() => SdmxStructureQuery.Select(all, "hierarchicalcodelist", null, null, null, null, null)).Status);
+    }
+
+    private static readonly string[] Pieces =
+        ["", ".", "..", "+", ",", "*", "all", "A", "M", "POP", "CPI", "01", "79", "_T", "SEX:F", "2021", "2023-M05", "2022-Q9", "ge:", "le:", "ne:", "sw:",
+         "2021-07-01", "-1", "0", "5", "99999999999", "AllDimensions", "TIME_PERIOD", "dataonly", "full", "nodata", " ", "%", "\u0000", "é", "[", "]"];
+
+    private static readonly string[] Names =
+        ["startPeriod", "endPeriod", "updatedAfter", "firstNObservations", "lastNObservations", "dimensionAtObservation", "detail", "attributes",
+         "measures", "includeHistory", "c[INDICATOR]", "c[TIME_PERIOD]", "c[REF_AREA]", "c[NOPE]", "c[]", "x"];
+
+    [Fact]
+    public void Random_queries_either_answer_or_refuse_with_an_SDMX_error()
+    {
+        var text = Gen.ArrayOf(Gen.Elements(Pieces)).Select(p => string.Concat(p));
+        var query = from key in text
+                    from count in Gen.Choose(0, 4)
+                    from names in Gen.ArrayOf(Gen.Elements(Names), count)
+                    from values in Gen.ArrayOf(text, count)
+                    from accept in Gen.Elements<string?>(null, "*/*", "application/json;q=0.2, text/csv", "application/vnd.sdmx.data+json;version=9", "x/y;;;q=abc", ";,;")
+                    select (key, names.Zip(values).DistinctBy(p => p.First).ToDictionary(p => p.First, p => (string?)p.Second), accept);
+        var property = Prop.ForAll(Arb.From(query), q =>
+        {
+            try
+            {
+                SdmxMediaTypes.Negotiate(q.accept, null, SdmxResourceKind.Data, 1);
+                SdmxDataQuery.Parse(q.key, NrisSdmxMapping.DimensionIds, q.Item2).Apply(Data);
+                return true;
+            }
+            catch (SdmxRestException e)
+            {
+                return e.Status is 400 or 404 or 406 or 413 or 501 && e.Message.Length > 0 && e.MessageVi.Length > 0;
+            }
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000).WithQuietOnSuccess(true), property);
     }
 }
