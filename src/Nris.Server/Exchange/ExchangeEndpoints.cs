@@ -200,9 +200,10 @@ public static class ExchangeEndpoints
         }
 
         var shown = values.ConvertAll(v => new ImportedValueDto(v.IndicatorCode, v.Disaggregation, v.TerritoryCode, v.Number, v.Text, v.Flag, v.Status, v.Note));
+        // A dry run, or a DHIS2/ADX message whose every value conflicts: the summary is the answer and nothing is stored.
         if (dry || (summary is not null && values.Count == 0))
         {
-            return TypedResults.Ok(new ImportResultDto(f, m, true, at.Key.RegimeCode, at.Key.Period.ToString(), at.Key.ReporterCode, values.Count, shown, summary, null, null));
+            return TypedResults.Ok(new ImportResultDto(f, m, dry, at.Key.RegimeCode, at.Key.Period.ToString(), at.Key.ReporterCode, values.Count, shown, summary, null, null));
         }
 
         var actor = new SubmissionActor(NrisClaims.ActorName(http.User), at.Report.Reporter.Code);
@@ -290,12 +291,14 @@ public static class ExchangeEndpoints
             return (kept, new ImportSummaryDto(status, new ImportCountDto(kept.Count, 0, ignored, deleted), conflicts), errors);
         }
 
+        // No structure is imposed on SDMX input: a partner may send one dimension per codelist (SEX=F) instead of DISAGG,
+        // and the readers tell the well-known attributes (OBS_STATUS, COMMENT …) from dimensions themselves.
         var set = format switch
         {
             "csv" => LongCsv.Read(file, limits, ct),
-            "sdmx-ml" => SdmxMlDataReader.Read(file, NrisSdmxMapping.Structure(SdmxStructureBuilder.DataflowId(at.Key.RegimeCode)), limits, ct),
+            "sdmx-ml" => SdmxMlDataReader.Read(file, null, limits, ct),
             "sdmx-json" => SdmxJson.Read(file, limits, ct),
-            _ => SdmxCsv.Read(file, NrisSdmxMapping.Structure(SdmxStructureBuilder.DataflowId(at.Key.RegimeCode)), limits, ct),
+            _ => SdmxCsv.Read(file, null, limits, ct),
         };
         var (values, mappingErrors) = NrisSdmxMapping.FromExchange(set, catalogue, at.Report.Regime);
         errors.AddRange(mappingErrors);
