@@ -481,8 +481,8 @@ public sealed class SdmxDataQuery
         if (parts.Length != DimensionIds.Count)
         {
             throw SdmxRestException.Syntax("key",
-                string.Create(CultureInfo.InvariantCulture, $"The key has {parts.Length} parts; this dataflow has {DimensionIds.Count} dimensions ({string.Join(".", DimensionIds)}), e.g. A.POP_AVG._T.01+79 or A..._T.."),
-                string.Create(CultureInfo.InvariantCulture, $"Khóa có {parts.Length} phần; dataflow này có {DimensionIds.Count} chiều ({string.Join(".", DimensionIds)}), ví dụ A.POP_AVG._T.01+79."));
+                string.Create(CultureInfo.InvariantCulture, $"The key has {parts.Length} parts; this dataflow has {DimensionIds.Count} dimensions ({string.Join(".", DimensionIds)}), e.g. A.POP_AVG._T.01+79 or A...01"),
+                string.Create(CultureInfo.InvariantCulture, $"Khóa có {parts.Length} phần; dataflow này có {DimensionIds.Count} chiều ({string.Join(".", DimensionIds)}), ví dụ A.POP_AVG._T.01+79 hoặc A...01."));
         }
 
         for (var i = 0; i < parts.Length; i++)

@@ -252,13 +252,15 @@ public static class SdmxEndpoints
             }
         }
 
+        // Series by series (indicator, disaggregation, area), each in time order: the order readers expect.
+        var ordered = chosen.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2, StringComparer.Ordinal)
+            .ThenBy(c => c.Key.Item3, StringComparer.Ordinal).ThenBy(c => c.Value.Row.Period.Start).ThenBy(c => c.Value.Row.Period.Periodicity);
         var result = new List<ExchangeObservation>(chosen.Count);
-        foreach (var group in chosen.Values.GroupBy(c => c.Row.Period))
+        foreach (var (_, (row, _)) in ordered)
         {
-            result.AddRange(NrisSdmxMapping.ToExchange(flow.StructureReference, group.Key, Territory.NationCode, group.Select(g => g.Row.Value)).Observations);
+            result.AddRange(NrisSdmxMapping.ToExchange(flow.StructureReference, row.Period, Territory.NationCode, [row.Value]).Observations);
         }
 
-        result.Sort((a, b) => string.CompareOrdinal(a.ToCanonicalString(), b.ToCanonicalString()));
         return result;
     }
 
