@@ -61,6 +61,7 @@ public static class NrisApp
         services.AddHostedService<AggregationFollower>();
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -143,6 +144,8 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
+        Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
         app.MapWebApplication();
     }
 
