@@ -5,6 +5,7 @@ using Nris.Server.Aggregation;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
+using Nris.Server.Components;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
@@ -74,6 +75,13 @@ public static class NrisApp
             return Task.CompletedTask;
         }));
         services.AddHealthChecks();
+        // The web application (Components/): statically rendered pages; live updates through the SignalR hub in Live/.
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<Components.UiContext>();
+        services.AddSignalR();
+        services.AddSingleton<Live.LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.LiveFeed>());
     }
 
     private static void UsePipeline(WebApplication app)
@@ -115,6 +123,10 @@ public static class NrisApp
         });
 
         app.UseNrisSecurity();
+        // The web application's files (wwwroot: our CSS/JS, npm dist files, province maps); public, like any web page's assets.
+        app.UseStaticFiles();
+        app.UseWebApplicationGuards();
+        app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json").RequireNrisAccess(NrisAccess.Public);
         app.UseSwaggerUI(o =>
         {
@@ -134,6 +146,7 @@ public static class NrisApp
         app.MapProvenanceEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
+        app.MapWebApplication();
     }
 
     private static string ReasonPhrase(int status) =>

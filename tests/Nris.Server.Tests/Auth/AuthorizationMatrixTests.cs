@@ -153,6 +153,14 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             _ => internalRegime ? 200 : 404,
         };
 
+        // A web page's form: a visitor must sign in, an API client may not, and a signed-in caller's JSON is not the form.
+        int WebForm(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.ClientHanoi => 403,
+            _ => 415,
+        };
+
         int DataScope(Caller c, bool hanoi) => c switch
         {
             Caller.SystemAdmin or Caller.AnalystFinance => 200,
@@ -246,6 +254,36 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["POST /api/reports/{regime}/{period}/{reporter}/reopen"] = new(Decide("reopen", accepted: true), DecideExpect),
             ["GET /api/provenance"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/api/provenance?indicator=RETAIL_SALES&territory={(i ? "01" : "79")}&period={period}&source={(i ? InOrg : OutOrg)}", null, i ? null : hcmcMarker)), ReadReportExpect),
+            // The web pages (Components/): every page answers 200 — a signed-out visitor or an API client is sent to the
+            // sign-in page — and what a page shows is decided by the caller's scope (an out-of-scope report names nothing).
+            // A page's form post is for signed-in people with the page's own form: others are refused as problems.
+            ["GET /"] = new(Same(Get("/")), Open),
+            ["GET /sign-in"] = new(Same(Get("/sign-in")), Open),
+            ["GET /today"] = new(Same(Get("/today")), Open),
+            ["GET /indicators"] = new(Same(Get("/indicators")), Open),
+            ["GET /indicators/{Code}"] = new(Same(Get("/indicators/RETAIL_SALES?periodicity=Monthly")), Open),
+            ["GET /provenance"] = new(i => Task.FromResult(Get($"/provenance?indicator=RETAIL_SALES&territory={(i ? "01" : "79")}&period={period}")), Open),
+            ["GET /entry"] = new(Same(Get("/entry")), Open),
+            ["GET /entry/{RegimeCode}/{PeriodCode}"] = new(Same(Get($"/entry/{Api.ReportTestData.Regime}/{period}")), Open),
+            ["GET /review"] = new(Same(Get("/review")), Open),
+            ["GET /review/{RegimeCode}/{PeriodCode}/{ReporterCode}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/review/{Api.ReportTestData.Regime}/{period}/{(i ? InOrg : OutOrg)}", null, i ? null : "Hồ Chí Minh")), Open),
+            ["POST /"] = new(Same(new(HttpMethod.Post, "/", new { })), WebForm),
+            ["POST /sign-in"] = new(Same(new(HttpMethod.Post, "/sign-in", new { })), WebForm),
+            ["POST /today"] = new(Same(new(HttpMethod.Post, "/today", new { })), WebForm),
+            ["POST /indicators"] = new(Same(new(HttpMethod.Post, "/indicators", new { })), WebForm),
+            ["POST /indicators/{Code}"] = new(Same(new(HttpMethod.Post, "/indicators/RETAIL_SALES", new { })), WebForm),
+            ["POST /provenance"] = new(Same(new(HttpMethod.Post, "/provenance", new { })), WebForm),
+            ["POST /entry"] = new(Same(new(HttpMethod.Post, "/entry", new { })), WebForm),
+            ["POST /entry/{RegimeCode}/{PeriodCode}"] = new(Same(new(HttpMethod.Post, $"/entry/{Api.ReportTestData.Regime}/{period}", new { })), WebForm),
+            ["POST /review"] = new(Same(new(HttpMethod.Post, "/review", new { })), WebForm),
+            ["POST /review/{RegimeCode}/{PeriodCode}/{ReporterCode}"] = new(i => Task.FromResult(new Target(HttpMethod.Post,
+                $"/review/{Api.ReportTestData.Regime}/{period}/{(i ? InOrg : OutOrg)}", new { })), WebForm),
+            ["GET /_framework/opaque-redirect"] = new(Same(Get("/_framework/opaque-redirect")), (_, _) => 400),
+            ["GET /ui/export/{file}"] = new(i => Task.FromResult(Get($"/ui/export/RETAIL_SALES.csv?periodicity=Monthly&period={period}&territory={(i ? "01" : "79")}")), Open),
+            // The live hub: signed-in callers negotiate; its address alone is a bilingual 400.
+            ["* /live/negotiate"] = new(Same(new(HttpMethod.Post, "/live/negotiate?negotiateVersion=1", new { })), Authenticated(200)),
+            ["* /live"] = new(Same(Get("/live")), Authenticated(400)),
             ["GET /api/ledger/checkpoints"] = new(Same(Get("/api/ledger/checkpoints")), Open),
             ["GET /api/ledger/public-key"] = new(Same(Get("/api/ledger/public-key")), Open),
             ["POST /api/admin/ledger/verify"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/verify", new { })), SystemOnly(200)),
