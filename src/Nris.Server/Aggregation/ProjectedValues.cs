@@ -25,7 +25,7 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// </remarks>
 public sealed class ProjectedValues
 {
-    private readonly CatalogueSnapshot _catalogue;
+    private CatalogueSnapshot _catalogue;
     private readonly Dictionary<CurrentKey, CurrentRow> _rows = [];
     private readonly Dictionary<long, HashSet<CurrentKey>> _byReport = [];
     private readonly Dictionary<FactKey, List<CurrentKey>> _byFact = [];
@@ -40,6 +40,14 @@ public sealed class ProjectedValues
     }
 
     private readonly record struct FactKey(string IndicatorCode, string Disaggregation, string TerritoryCode, string Period, string Source);
+
+    /// <summary>Aggregates by <paramref name="catalogue"/> from now on (after a <c>catalogue.changed</c> entry): a value of an
+    /// indicator the new catalogue defines becomes a fact, one of an indicator it no longer has stops being one.</summary>
+    public void UseCatalogue(CatalogueSnapshot catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        _catalogue = catalogue;
+    }
 
     /// <summary>How many current values are held (numeric or not).</summary>
     public int Count => _rows.Count;
