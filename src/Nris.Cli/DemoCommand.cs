@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Nris.Core.Demo;
+using Nris.Core.DemoGeneration;
 using Nris.Server.Catalogue;
 using Nris.Server.Demo;
 using Nris.Server.Hosting;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Nris.Core.Demo;
+using Nris.Core.DemoGeneration;
 using Nris.Core.Periods;
 using Nris.Core.Submissions;
 using Nris.Core.Validation;

@@ -3,7 +3,7 @@ using Nris.Core.Periods;
 using Nris.Core.Submissions;
 using Nris.Core.Text;
 
-namespace Nris.Core.Demo;
+namespace Nris.Core.DemoGeneration;
 
 /// <summary>How much a demo generator produces: S ≈ 1 million values, M ≈ 10 million, L ≈ 100 million.</summary>
 public enum DemoScale
