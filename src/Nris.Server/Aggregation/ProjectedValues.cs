@@ -31,6 +31,7 @@ public sealed class ProjectedValues
     private readonly Dictionary<FactKey, List<CurrentKey>> _byFact = [];
     private readonly Dictionary<FactKey, Fact?> _before = [];
     private readonly Dictionary<string, Period> _periods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
     /// <summary>An empty view aggregated by <paramref name="catalogue"/>.</summary>
     public ProjectedValues(CatalogueSnapshot catalogue)
@@ -76,6 +77,10 @@ public sealed class ProjectedValues
     /// same reporter and period that another report holds moves to this one.</summary>
     public void Upsert(CurrentKey key, CurrentRow row)
     {
+        // Each row read from the database brings its own copies of six short strings; the view keeps one copy of
+        // each distinct code (a few thousand territories and reporters, tens of indicators and periods).
+        key = new CurrentKey(Intern(key.IndicatorCode), Intern(key.Disaggregation), Intern(key.TerritoryCode), Intern(key.Period), Intern(key.Reporter));
+        row = row with { RegimeCode = Intern(row.RegimeCode) };
         if (_rows.TryGetValue(key, out var old))
         {
             Touch(FactOf(key, old));
@@ -137,6 +142,17 @@ public sealed class ProjectedValues
                 yield return fact;
             }
         }
+    }
+
+    private string Intern(string code)
+    {
+        if (_strings.TryGetValue(code, out var known))
+        {
+            return known;
+        }
+
+        _strings.Add(code, code);
+        return code;
     }
 
     private void Touch(FactKey key)
