@@ -61,6 +61,7 @@ public static class NrisApp
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
         services.AddSingleton<Demo.DemoLoader>();
+        services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -132,6 +133,8 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
+        Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
     }
 
     private static string ReasonPhrase(int status) =>
