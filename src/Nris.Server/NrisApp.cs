@@ -61,6 +61,7 @@ public static class NrisApp
         services.AddHostedService<AggregationFollower>();
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {

@@ -1303,6 +1303,9 @@ namespace Nris.Storage.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_report_events");
 
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_events_ledger_sequence");
+
                     b.HasIndex("ReportId", "Id")
                         .HasDatabaseName("ix_report_events_report_id_id");
 
@@ -1435,6 +1438,9 @@ namespace Nris.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_report_versions");
+
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_versions_ledger_sequence");
 
                     b.HasIndex("ReportId", "Version")
                         .IsUnique()
