@@ -8,6 +8,7 @@ using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
+using Nris.Server.Oversight;
 using Nris.Server.Submissions;
 using Nris.Storage;
 
@@ -58,6 +59,7 @@ public static class NrisApp
         services.AddSingleton<LedgerNotifier>();
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
+        services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
         services.Configure<JsonOptions>(o =>
@@ -131,6 +133,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        app.MapOversightEndpoints();
     }
 
     private static string ReasonPhrase(int status) =>

@@ -1,12 +1,44 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Nris.Core.Ledger;
 using Nris.Core.Periods;
 using Nris.Core.Security;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
+using Nris.Server.Hosting;
+using Nris.Storage;
+using Nris.Storage.Oversight;
 
 namespace Nris.Server.Oversight;
+
+/// <summary>One in-app notification.</summary>
+public sealed record NotificationDto(
+    long Id, string Kind, string Title, string TitleEn, string Body, string BodyEn, string? Regime, string? Period, string? Reporter,
+    DateTimeOffset Created, DateTimeOffset? Read)
+{
+    public static NotificationDto From(NotificationEntity n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        return new(n.Id, n.Kind, n.Title, n.TitleEn, n.Body, n.BodyEn, n.Regime, n.Period, n.Reporter,
+            LedgerTime.FromUnixMicroseconds(n.CreatedUs), n.ReadUs is { } r ? LedgerTime.FromUnixMicroseconds(r) : null);
+    }
+}
+
+/// <summary>What a user receives. Without a stored choice: everything, in-app and by e-mail.</summary>
+public sealed record NotificationPreferencesDto(bool InApp, bool Email, bool Reminders, bool Escalations)
+{
+    public static NotificationPreferencesDto Default { get; } = new(true, true, true, true);
+
+    public static NotificationPreferencesDto From(NotificationPreferenceEntity p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(p.InApp, p.Email, p.Reminders, p.Escalations);
+    }
+}
 
 /// <summary>
 /// The oversight API (<c>/api/oversight/...</c>): compliance matrix, rates, scorecards, and the caller's in-app
@@ -24,8 +56,111 @@ public static class OversightEndpoints
             .WithSummary("Completeness and timeliness of every regime the caller may see over one year, with the trend by period.");
         group.MapGet("/compliance/scorecard/{organization}", Scorecard).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("An organization's reporting record over one year: on-time %, completeness, revisions after acceptance, returns.");
+        group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("The caller's own in-app notifications (reminders and escalations), newest first.");
+        group.MapPost("/notifications/{id:long}/read", MarkReadAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("Marks one of the caller's own notifications as read.");
+        group.MapGet("/notification-preferences", PreferencesAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("What the caller receives: channels (in-app, e-mail) and kinds (reminders, escalations).");
+        group.MapPut("/notification-preferences", SavePreferencesAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("Chooses what the caller receives.");
         return routes;
     }
+
+    private const int MaxNotifications = 200;
+
+    private static async Task<Results<Ok<IReadOnlyList<NotificationDto>>, ProblemHttpResult>> NotificationsAsync(
+        string? unread, string? limit, HttpContext http, IDbContextFactory<NrisDbContext> contexts, CancellationToken ct)
+    {
+        if (UserName(http) is not { } user)
+        {
+            return NotAUser();
+        }
+
+        if (!Query.TryInt(limit, "limit", 50, 1, MaxNotifications, out var take, out var problem))
+        {
+            return problem;
+        }
+
+        var onlyUnread = string.Equals(unread, "true", StringComparison.OrdinalIgnoreCase);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Notifications.AsNoTracking().Where(n => n.UserName == user && (!onlyUnread || n.ReadUs == null))
+            .OrderByDescending(n => n.Id).Take(take).ToListAsync(ct);
+        return TypedResults.Ok<IReadOnlyList<NotificationDto>>([.. rows.Select(NotificationDto.From)]);
+    }
+
+    private static async Task<Results<Ok<NotificationDto>, ProblemHttpResult>> MarkReadAsync(
+        long id, HttpContext http, IDbContextFactory<NrisDbContext> contexts, TimeProvider clock, CancellationToken ct)
+    {
+        if (UserName(http) is not { } user)
+        {
+            return NotAUser();
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        // Someone else's notification answers exactly like a missing one.
+        var row = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.UserName == user, ct);
+        if (row is null)
+        {
+            return Problems.NotFound("Notification", id.ToString(CultureInfo.InvariantCulture), "Thông báo");
+        }
+
+        row.ReadUs ??= LedgerTime.ToUnixMicroseconds(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(NotificationDto.From(row));
+    }
+
+    private static async Task<Results<Ok<NotificationPreferencesDto>, ProblemHttpResult>> PreferencesAsync(
+        HttpContext http, IDbContextFactory<NrisDbContext> contexts, CancellationToken ct)
+    {
+        if (UserName(http) is not { } user)
+        {
+            return NotAUser();
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.NotificationPreferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserName == user, ct);
+        return TypedResults.Ok(row is null ? NotificationPreferencesDto.Default : NotificationPreferencesDto.From(row));
+    }
+
+    private static async Task<Results<Ok<NotificationPreferencesDto>, ProblemHttpResult>> SavePreferencesAsync(
+        NotificationPreferencesDto? body, HttpContext http, IDbContextFactory<NrisDbContext> contexts, TimeProvider clock, CancellationToken ct)
+    {
+        if (UserName(http) is not { } user)
+        {
+            return NotAUser();
+        }
+
+        if (body is null)
+        {
+            return Problems.BadRequest("body", "A JSON body with inApp, email, reminders and escalations is required.",
+                "Cần nội dung JSON gồm inApp, email, reminders và escalations.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.NotificationPreferences.SingleOrDefaultAsync(p => p.UserName == user, ct);
+        if (row is null)
+        {
+            row = new NotificationPreferenceEntity { UserName = user };
+            db.NotificationPreferences.Add(row);
+        }
+
+        row.InApp = body.InApp;
+        row.Email = body.Email;
+        row.Reminders = body.Reminders;
+        row.Escalations = body.Escalations;
+        row.UpdatedUs = LedgerTime.ToUnixMicroseconds(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(NotificationPreferencesDto.From(row));
+    }
+
+    // Notifications belong to users; an API client has none.
+    private static string? UserName(HttpContext http) =>
+        http.User.FindFirstValue(NrisClaims.Kind) == NrisClaims.UserKind ? http.User.FindFirstValue(NrisClaims.Name) : null;
+
+    private static ProblemHttpResult NotAUser() =>
+        Problems.BadRequest("caller", "Only a signed-in user has notifications; an API client has none.",
+            "Chỉ người dùng đăng nhập mới có thông báo; ứng dụng kết nối (API client) không có.");
 
     private static Results<Ok<ComplianceMatrixDto>, ProblemHttpResult> Matrix(
         string? regime, string? from, string? to, string? within, AccessScope access, CatalogueState catalogue, ComplianceService compliance)

@@ -14,8 +14,11 @@ public sealed class OversightFollower(
     ReminderService reminders,
     IDbContextFactory<NrisDbContext> contexts,
     IConfiguration configuration,
+    Microsoft.Extensions.Options.IOptions<NotificationOptions> notifications,
     ILogger<OversightFollower> logger) : BackgroundService
 {
+    private DateTime _nextReminderPass = DateTime.MinValue;
+
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(Math.Clamp(configuration.GetValue("Nris:Oversight:PollMilliseconds", 500), 10, 60_000));
 
     /// <inheritdoc />
@@ -41,7 +44,12 @@ public sealed class OversightFollower(
                     await compliance.CatchUpAsync(db, stoppingToken);
                 }
 
-                await reminders.RunAsync(stoppingToken);
+                // The reminder pass reads every regime's calendar: once a minute (by default) is plenty.
+                if (DateTime.UtcNow >= _nextReminderPass)
+                {
+                    _nextReminderPass = DateTime.UtcNow.AddSeconds(Math.Clamp(notifications.Value.IntervalSeconds, 1, 86_400));
+                    await reminders.RunAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
