@@ -60,7 +60,7 @@ public sealed record ReminderDue(
 public static class ReminderPlanner
 {
     /// <summary>
-    /// Every reminder and escalation due at <paramref name="now"/>: a reminder for each report not received whose due
+    /// Every reminder and escalation due at <paramref name="now"/>: a reminder for each report not received (or returned) whose due
     /// instant is within <see cref="ReminderPolicy.DaysBefore"/> days; an escalation for each report missing or returned
     /// and not resent whose due instant passed at least <see cref="ReminderPolicy.EscalateAfterDays"/> days ago (but
     /// within <see cref="ReminderPolicy.WindowDays"/>). The same chase is found again on every call while it holds;
@@ -107,7 +107,8 @@ public static class ReminderPlanner
                         var record = view.Find(new ExpectationKey(code, period.ToString(), reporter.Code));
                         var state = ComplianceView.StateOf(record, due, now);
                         var recipient = regime.RecipientCode == Regime.ParentRecipient ? reporter.ParentCode ?? Organization.GovernmentCode : regime.RecipientCode;
-                        if (state == ComplianceState.NotYetDue && now < due)
+                        // A report returned before its deadline has to be sent again: it is reminded like one not sent.
+                        if (now < due && state is ComplianceState.NotYetDue or ComplianceState.Returned)
                         {
                             result.Add(new ReminderDue(ReminderKind.Reminder, regime, expected.Period, due, reporter, recipient, state));
                         }

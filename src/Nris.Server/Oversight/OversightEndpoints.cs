@@ -56,6 +56,8 @@ public static class OversightEndpoints
             .WithSummary("Completeness and timeliness of every regime the caller may see over one year, with the trend by period.");
         group.MapGet("/compliance/scorecard/{organization}", Scorecard).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("An organization's reporting record over one year: on-time %, completeness, revisions after acceptance, returns.");
+        group.MapGet("/targets", Targets).RequireNrisAccess(NrisAccess.Public)
+            .WithSummary("Assigned targets of a year with their progress: actual vs the pace needed, on track / at risk / off track. Only targets whose figures the caller may read.");
         group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("The caller's own in-app notifications (reminders and escalations), newest first.");
         group.MapPost("/notifications/{id:long}/read", MarkReadAsync).RequireNrisAccess(NrisAccess.Authenticated)
@@ -68,6 +70,20 @@ public static class OversightEndpoints
     }
 
     private const int MaxNotifications = 200;
+
+    private static Results<Ok<IReadOnlyList<TargetProgressDto>>, ProblemHttpResult> Targets(
+        string? year, string? territory, AccessScope access, TargetService targets, TimeProvider clock)
+    {
+        if (!targets.IsReady)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "not-ready", "Not ready", "Chưa sẵn sàng",
+                "The aggregates are still being built; try again shortly.", "Số liệu tổng hợp đang được dựng; vui lòng thử lại sau.");
+        }
+
+        return Query.TryInt(year, "year", VietnamTime.Today(clock).Year, 2000, 2100, out var y, out var problem)
+            ? TypedResults.Ok(targets.Progress(access, y, string.IsNullOrWhiteSpace(territory) ? null : territory.Trim()))
+            : problem;
+    }
 
     private static async Task<Results<Ok<IReadOnlyList<NotificationDto>>, ProblemHttpResult>> NotificationsAsync(
         string? unread, string? limit, HttpContext http, IDbContextFactory<NrisDbContext> contexts, CancellationToken ct)

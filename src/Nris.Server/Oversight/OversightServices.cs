@@ -9,6 +9,7 @@ public static class OversightServices
         services.AddSingleton<ComplianceProjection>();
         services.AddSingleton<ComplianceService>();
         services.AddSingleton<ReminderService>();
+        services.AddSingleton<TargetService>();
         services.AddHostedService<OversightFollower>();
         return services;
     }

@@ -340,6 +340,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/compliance/regimes"] = new(Same(Get("/api/oversight/compliance/regimes?year=2026")), Authenticated(200)),
             ["GET /api/oversight/compliance/scorecard/{organization}"] = new(i => Task.FromResult(Get(
                 $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
+            // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
+            ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
             // Notifications and their preferences are a user's own: an API client has none (400).
             ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
             ["POST /api/oversight/notifications/{id}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),

@@ -162,6 +162,25 @@ public sealed class ComplianceAndRemindersTests
         // …and not by Hồ Chí Minh City's (404, like an organization that does not exist).
         await admin.GetJsonAsync("/api/oversight/compliance/scorecard/UBND.79?year=2026", 404);
 
+        // Targets: Hà Nội's (demo) budget-revenue target of 1,200 has 100 by the end of March, against about 296 needed
+        // pro rata: off track.
+        await using (var db = await server.Services.GetRequiredService<IDbContextFactory<NrisDbContext>>().CreateDbContextAsync(Ct))
+        {
+            await server.Services.GetRequiredService<Nris.Server.Aggregation.AggregationProjection>().CatchUpAsync(db, Ct);
+        }
+
+        var targets = await admin.GetJsonAsync("/api/oversight/targets?year=2026");
+        var budget = targets.EnumerateArray().Single(t => t.GetProperty("code").GetString() == "DEMO-2026-HN-BUDGET");
+        Assert.Equal(100m, budget.GetProperty("actual").GetDecimal());
+        Assert.Equal("pro-rata", budget.GetProperty("pace").GetString());
+        Assert.Equal("offTrack", budget.GetProperty("status").GetString());
+        Assert.Equal("2026-M03", budget.GetProperty("lastPeriod").GetString());
+        Assert.True(budget.GetProperty("isDemo").GetBoolean());
+        Assert.InRange(budget.GetProperty("needed").GetDecimal(), 295m, 297m);
+        // Hồ Chí Minh City has reported nothing: its target shows, without a figure.
+        Assert.False(targets.EnumerateArray().Single(t => t.GetProperty("territory").GetString() == "79").TryGetProperty("actual", out _));
+        await admin.GetJsonAsync("/api/oversight/targets?year=1999", 400);
+
         // The view fed step by step equals the view rebuilt from the whole ledger.
         var projection = server.Services.GetRequiredService<ComplianceProjection>();
         await CatchUpAsync(server);
