@@ -4,7 +4,7 @@ using Nris.Core.Oversight;
 namespace Nris.Bench;
 
 /// <summary>
-/// <c>anomalies [--seed N] [--seeds K] [--reporters R] [--cells C] [--rate X]</c>: plants each known manipulation into
+/// <c>anomalies [--seed N] [--seeds K] [--reporters R] [--cells C] [--rate X] [--z Z1,Z2…]</c>: plants each known manipulation into
 /// seeded generated data and prints recall and false-positive rate per detector, summed over K seeds
 /// (docs/benchmarks.md, "Oversight").
 /// </summary>
@@ -24,11 +24,23 @@ public static class AnomalyEvaluationDriver
         var reporters = Int("reporters", 34);
         var cells = Int("cells", 80);
         var rate = double.Parse(Get("rate", "0.05"), CultureInfo.InvariantCulture);
+        var zs = Get("z", new AnomalyThresholds().RobustZ.ToString(CultureInfo.InvariantCulture)).Split(',')
+            .Select(z => double.Parse(z, CultureInfo.InvariantCulture)).ToList();
+        foreach (var z in zs)
+        {
+            Evaluate(seed, seeds, reporters, cells, rate, new AnomalyThresholds { RobustZ = z });
+        }
+
+        return 0;
+    }
+
+    private static void Evaluate(int seed, int seeds, int reporters, int cells, double rate, AnomalyThresholds thresholds)
+    {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var totals = new Dictionary<(PlantedKind, string), (int Planted, int Found, int Clean, int Fp)>();
         for (var s = seed; s < seed + seeds; s++)
         {
-            foreach (var score in AnomalyEvaluation.Run(s, reporters, cells, years: 5, rate))
+            foreach (var score in AnomalyEvaluation.Run(s, reporters, cells, years: 5, rate, thresholds))
             {
                 var key = (score.Kind, score.Detector);
                 var t = totals.GetValueOrDefault(key);
@@ -37,7 +49,7 @@ public static class AnomalyEvaluationDriver
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seeds {seed}..{seed + seeds - 1}, {reporters} reporters × {cells} cells × 60 months, plant rate {rate}, year under review = last 12 months"));
+            $"seeds {seed}..{seed + seeds - 1}, {reporters} reporters × {cells} cells × 60 months, plant rate {rate}, year under review = last 12 months, robust z > {thresholds.RobustZ}"));
         Console.WriteLine("| planted kind | detector | planted | found | recall | clean units | false positives | FP rate |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var ((kind, detector), t) in totals)
@@ -47,6 +59,6 @@ public static class AnomalyEvaluationDriver
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"elapsed {watch.Elapsed.TotalSeconds:0.0} s"));
-        return 0;
+        Console.WriteLine();
     }
 }

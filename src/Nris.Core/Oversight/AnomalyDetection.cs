@@ -31,7 +31,7 @@ public sealed record AnomalyFlag(string Detector, int Reporter, int Cell, int Pe
 
 /// <summary>Thresholds of the detectors. The defaults are the ones measured in docs/benchmarks.md.</summary>
 public sealed record AnomalyThresholds(
-    double RobustZ = 4.0,
+    double RobustZ = 3.0,
     int HistoryPeriods = 24,
     double JumpFactor = 4.0,
     double MinimumJump = 0.15,

@@ -344,7 +344,7 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
             // Notifications and their preferences are a user's own: an API client has none (400).
             ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
-            ["POST /api/oversight/notifications/{id}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),
+            ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),
             ["GET /api/oversight/notification-preferences"] = new(Same(Get("/api/oversight/notification-preferences")), OwnAccount(200, 400)),
             ["PUT /api/oversight/notification-preferences"] = new(Same(new(HttpMethod.Put, "/api/oversight/notification-preferences",
                 new { inApp = true, email = true, reminders = true, escalations = true })), OwnAccount(200, 400)),
