@@ -121,7 +121,7 @@ public static class OversightEndpoints
             return Problems.NotFound("Notification", id.ToString(CultureInfo.InvariantCulture), "Thông báo");
         }
 
-        row.ReadUs ??= LedgerTime.ToUnixMicroseconds(clock.GetUtcNow());
+        row.ReadUs ??= LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(NotificationDto.From(row));
     }
@@ -165,7 +165,7 @@ public static class OversightEndpoints
         row.Email = body.Email;
         row.Reminders = body.Reminders;
         row.Escalations = body.Escalations;
-        row.UpdatedUs = LedgerTime.ToUnixMicroseconds(clock.GetUtcNow());
+        row.UpdatedUs = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(NotificationPreferencesDto.From(row));
     }

@@ -166,7 +166,7 @@ public sealed class ReminderService(
         }
 
         var created = 0;
-        var nowUs = LedgerTime.ToUnixMicroseconds(now);
+        var nowUs = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(now));
         foreach (var chunk in candidates.DistinctBy(c => c.Key).Chunk(Chunk))
         {
             var keys = chunk.Select(c => c.Key).ToList();
@@ -280,7 +280,7 @@ public sealed class ReminderService(
 
     private async Task<(int Delivered, int Retried, int Failed)> DeliverAsync(NrisDbContext db, DateTimeOffset now, NotificationOptions settings, CancellationToken ct)
     {
-        var nowUs = LedgerTime.ToUnixMicroseconds(now);
+        var nowUs = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(now));
         var pending = await db.NotificationSends.Where(s => s.SentUs == null && !s.Failed && s.NextAttemptUs <= nowUs)
             .OrderBy(s => s.Id).Take(Chunk).ToListAsync(ct);
         int delivered = 0, retried = 0, failed = 0;

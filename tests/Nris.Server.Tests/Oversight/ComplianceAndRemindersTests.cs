@@ -27,7 +27,8 @@ public sealed class ComplianceAndRemindersTests
     {
         await using var smtp = new SmtpReceiver();
         await using var hooks = new WebhookReceiver(failFirst: 1);
-        await using var server = new OversightServer(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero),
+        // A start with a sub-microsecond part, as a real clock has: stored times must be normalized.
+        await using var server = new OversightServer(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero).AddTicks(7),
         [
             "--Nris:Oversight:PollMilliseconds=50",
             "--Nris:Notifications:IntervalSeconds=86400",
@@ -75,7 +76,10 @@ public sealed class ComplianceAndRemindersTests
         Assert.Empty(hooks.Requests);
 
         // The administrator wants escalations in the application only, not by e-mail.
-        await admin.SendAsync(HttpMethod.Put, "/api/oversight/notification-preferences", new { inApp = true, email = false, reminders = true, escalations = true });
+        using (var saved = await admin.SendAsync(HttpMethod.Put, "/api/oversight/notification-preferences", new { inApp = true, email = false, reminders = true, escalations = true }))
+        {
+            Assert.False((await ApiSession.ReadAsync(saved, "PUT preferences", 200)).GetProperty("email").GetBoolean());
+        }
 
         // 18 March (3 days before): a reminder to Hà Nội's reporter, in-app, by e-mail and to the webhook, which fails once.
         server.Clock.Advance(TimeSpan.FromDays(8));
