@@ -17,7 +17,7 @@ public static class DeadlineDriver
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
-        Console.WriteLine($"deadline: db={options.Db} mode={options.Mode} clients={options.Clients} (service = SubmissionService in-process, below HTTP)");
+        Console.WriteLine($"deadline: db={options.Db} mode={options.Mode} clients={options.Clients} (service = SubmissionService in-process, below HTTP; http = POST to the real endpoints over loopback with an API key, client in the same process)");
         var data = new DataGenerator();
         var jobs = new List<(ReportKey Key, List<ReportValue> Values)>();
         var quarter = Period.Quarter(2025, 4);

@@ -19,7 +19,7 @@ public static class IngestDriver
 
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
-        Console.WriteLine($"ingest: db={options.Db} mode={options.Mode} (service = SubmissionService in-process, below HTTP)");
+        Console.WriteLine($"ingest: db={options.Db} mode={options.Mode} (service = SubmissionService in-process, below HTTP; http = POST to the real endpoints over loopback with an API key, client in the same process)");
         var data = new DataGenerator();
         await using var server = await BenchServer.StartAsync(options.Db, ct);
         using var submitter = new Submitter(server, options.Mode);
@@ -37,8 +37,9 @@ public static class IngestDriver
             // the statistics office exists and both the old and the new territories do), each with changed numbers.
             var key = new ReportKey("NGTK-TINH-NAM", Period.Containing(new DateOnly(2025, 6, 1), Periodicity.Yearly), "CTK");
             var values = i == 0 ? big : big.ConvertAll(v => v with { Number = v.Number + i });
+            var body = submitter.Mode == "http" ? Submitter.Body(values, i) : null;
             var watch = Stopwatch.StartNew();
-            var error = await submitter.SubmitAsync(key, values, ct, baseVersion: i);
+            var error = await submitter.SubmitAsync(key, values, ct, baseVersion: i, body);
             watch.Stop();
             if (error is not null)
             {

@@ -62,6 +62,7 @@ public static class NrisApp
         services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -134,6 +135,8 @@ public static class NrisApp
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
         app.MapOversightEndpoints();
+        Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
+        Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
     }
 
     private static string ReasonPhrase(int status) =>

@@ -14,9 +14,10 @@ namespace Nris.Server.Tests;
 
 /// <summary>
 /// One real Nris server per test assembly: Kestrel on a free loopback port, a fresh SQLite file, the real
-/// reference data and demo catalogue loaded through the normal start-up path.
+/// reference data and demo catalogue loaded through the normal start-up path. A derived fixture may put the server
+/// on another database (<see cref="DatabaseArgumentsAsync"/>).
 /// </summary>
-public sealed class NrisServerFixture : IAsyncLifetime
+public class NrisServerFixture : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "nris-server-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
@@ -48,11 +49,11 @@ public sealed class NrisServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
+        var database = await DatabaseArgumentsAsync(TestContext.Current.CancellationToken);
         _app = NrisApp.Build(
         [
             "--urls=http://127.0.0.1:0",
-            "--Nris:Database:Provider=sqlite",
-            $"--ConnectionStrings:Nris=Data Source={Path.Combine(_directory, "nris.db")}",
+            .. database,
             "--Logging:LogLevel:Default=Warning",
             // Each test client has its own address (X-Forwarded-For from loopback is trusted), so limits are per test;
             // a long window makes the 429 test independent of timing.
@@ -80,6 +81,16 @@ public sealed class NrisServerFixture : IAsyncLifetime
         await admin.PostJsonAsync("/api/auth/change-password", new { currentPassword = first, newPassword = AdminPassword }, 204);
     }
 
+    /// <summary>The server's database settings: by default a SQLite file in <see cref="DataDirectory"/>.</summary>
+    protected virtual Task<string[]> DatabaseArgumentsAsync(CancellationToken cancellationToken) => Task.FromResult(new[]
+    {
+        "--Nris:Database:Provider=sqlite",
+        $"--ConnectionStrings:Nris=Data Source={Path.Combine(_directory, "nris.db")}",
+    });
+
+    /// <summary>Releases what <see cref="DatabaseArgumentsAsync"/> set up, after the server stopped.</summary>
+    protected virtual ValueTask DisposeDatabaseAsync() => ValueTask.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
@@ -88,6 +99,7 @@ public sealed class NrisServerFixture : IAsyncLifetime
             await _app.StopAsync(CancellationToken.None);
             await _app.DisposeAsync();
         }
+        await DisposeDatabaseAsync();
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -142,6 +142,14 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
             throw new SubmissionRejectedException(validation);
         }
 
+        // The canonical payload (and its hash) is built before the append lock that serializes all appends: it names
+        // the version, and the version this request can become is known already — 1 for a submit, base + 1 for a
+        // revision; under the lock any other state of the report is a 409 before the payload is used.
+        var expectedVersion = action == SubmissionAction.Submit ? 1 : baseVersion + 1;
+        var early = SubmissionPayload.Build(new SubmissionDocument(
+            key, context.Regime.Version, expectedVersion, reason, values, explanations, request.Signature));
+        var earlyHash = SubmissionPayload.Hash(early);
+
         var store = new LedgerStore(db);
         await using var transaction = await store.BeginAppendTransactionAsync(cancellationToken);
         try
@@ -177,8 +185,11 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
             }
 
             var version = (report?.CurrentVersion ?? 0) + 1;
-            var payload = SubmissionPayload.Build(new SubmissionDocument(
-                key, context.Regime.Version, version, reason, values, explanations, request.Signature));
+            if (version != expectedVersion)
+            {
+                throw new InvalidOperationException($"{key}: version {version} under the lock, {expectedVersion} expected; the checks above must have refused this.");
+            }
+            var payload = early;
             var kind = action == SubmissionAction.Submit ? LedgerEntryKind.SubmissionSubmitted : LedgerEntryKind.SubmissionRevised;
             var entry = await store.AppendAsync(kind, payload, actor.User, time.GetUtcNow(), cancellationToken);
             var now = LedgerTime.ToUnixMicroseconds(entry.Time);
@@ -198,7 +209,7 @@ public sealed class SubmissionService(NrisDbContext db, CatalogueState catalogue
             report.CurrentVersion = version;
             report.LastLedgerSequence = entry.Sequence;
             report.UpdatedUs = now;
-            var payloadHash = SubmissionPayload.Hash(payload);
+            var payloadHash = earlyHash;
             var versionRow = new ReportVersionEntity
             {
                 Version = version, RegimeVersion = context.Regime.Version, State = decision.NextState, Reason = reason,

@@ -11,12 +11,19 @@ using Nris.Core.Periods;
 using Nris.Core.Submissions;
 using Nris.Server.Catalogue;
 using Nris.Server.Tests.Auth;
+using Nris.Server.Tests.Submissions;
 using static Nris.Server.Tests.Api.ReportTestData;
 
 namespace Nris.Server.Tests.Api;
 
-/// <summary>Reports over HTTP against the real server: the workflow, retries, races, scope, bad input, size, signatures.</summary>
-public sealed class SubmissionEndpointsTests(NrisServerFixture server)
+/// <summary>Reports over HTTP against the real server (SQLite, the assembly's server): the workflow, retries, races, scope, size, signatures.</summary>
+public sealed class SubmissionEndpointsTests(NrisServerFixture server) : SubmissionEndpointsSuite(server);
+
+/// <summary>The same over HTTP against a real server on PostgreSQL.</summary>
+public sealed class PostgresSubmissionEndpointsTests(PostgresServerFixture server) : SubmissionEndpointsSuite(server), IClassFixture<PostgresServerFixture>;
+
+/// <summary>Reports over HTTP against a real server: the workflow, retries, races, scope, size, signatures.</summary>
+public abstract class SubmissionEndpointsSuite(NrisServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -272,14 +279,21 @@ public sealed class SubmissionEndpointsTests(NrisServerFixture server)
 [CollectionDefinition(nameof(LedgerWide), DisableParallelization = true)]
 public sealed class LedgerWide;
 
-/// <summary>Bad input over HTTP: a 4xx naming the field, and not one ledger entry or report more.</summary>
+/// <summary>Bad input over HTTP (SQLite): a 4xx naming the field, and not one ledger entry or report more.</summary>
 [Collection(nameof(LedgerWide))]
-public sealed class SubmissionBadInputTests(NrisServerFixture server)
+public sealed class SubmissionBadInputTests(NrisServerFixture server) : SubmissionBadInputSuite(server);
+
+/// <summary>Bad input over HTTP (PostgreSQL): a 4xx naming the field, and not one ledger entry or report more.</summary>
+[Collection(nameof(LedgerWide))]
+public sealed class PostgresSubmissionBadInputTests(PostgresServerFixture server) : SubmissionBadInputSuite(server), IClassFixture<PostgresServerFixture>;
+
+/// <summary>Bad input over HTTP: a 4xx naming the field, and not one ledger entry or report more.</summary>
+public abstract class SubmissionBadInputSuite(NrisServerFixture server)
 {
     private static Task<(int Status, JsonElement Body, string Text)> RawAsync(ApiSession session, HttpMethod method, string path, string json, params (string, string)[] headers) =>
-        SubmissionEndpointsTests.RawAsync(session, method, path, json, headers);
+        SubmissionEndpointsSuite.RawAsync(session, method, path, json, headers);
 
-    private static IEnumerable<JsonElement> Errors(JsonElement problem) => SubmissionEndpointsTests.Errors(problem);
+    private static IEnumerable<JsonElement> Errors(JsonElement problem) => SubmissionEndpointsSuite.Errors(problem);
 
     [Fact]
     public async Task Bad_input_of_every_kind_gets_a_4xx_naming_the_field_and_stores_nothing()

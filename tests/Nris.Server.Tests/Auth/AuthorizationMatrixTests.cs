@@ -348,6 +348,25 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/notification-preferences"] = new(Same(Get("/api/oversight/notification-preferences")), OwnAccount(200, 400)),
             ["PUT /api/oversight/notification-preferences"] = new(Same(new(HttpMethod.Put, "/api/oversight/notification-preferences",
                 new { inApp = true, email = true, reminders = true, escalations = true })), OwnAccount(200, 400)),
+            // SDMX: an internal dataflow (Hà Nội's or Hồ Chí Minh City's values of this test's month) and, for structures, an internal
+            // regime's dataflow in scope and a confidential one out of scope. Anonymous callers read public dataflows only. The
+            // finance ministry reads the whole country, so no leak marker here: SdmxServiceTests checks Hà Nội sees no 79 value.
+            ["GET /sdmx/rest/{type:regex(^(dataflow|datastructure|codelist|conceptscheme|structure)$)}/{agency?}/{id?}/{version?}"] = new(i => Task.FromResult(
+                Get("/sdmx/rest/dataflow/NRIS/DF_" + (i ? InternalRegime : ConfidentialRegime).Replace('-', '_') + "/1.0")), Regime),
+            ["GET /sdmx/2/structure/{type}/{agency?}/{id?}/{version?}"] = new(i => Task.FromResult(
+                Get("/sdmx/2/structure/dataflow/NRIS/DF_" + (i ? InternalRegime : ConfidentialRegime).Replace('-', '_') + "/~")), Regime),
+            ["GET /sdmx/rest/data/{flowRef}/{key?}/{providerRef?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/sdmx/rest/data/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}?startPeriod={period}&endPeriod={period}")), DataScope),
+            ["GET /sdmx/rest/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}"] = new(i => Task.FromResult(Get(
+                $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}/all/all?startPeriod={period}&endPeriod={period}")), DataScope),
+            ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
+
+            // Files of a report: the form and imports are the reporter's (as the draft); the export reads like the report.
+            ["GET /api/reports/{regime}/{period}/{reporter}/form.xlsx"] = new(i => Task.FromResult(new Target(HttpMethod.Get, ReportPath(i) + "/form.xlsx")), Write(200)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/import"] = new(i => Task.FromResult(new Target(HttpMethod.Post, ReportPath(i) + "/import?format=dhis2-json&dryRun=true",
+                new { dataValues = new[] { new { dataElement = "IIP", period = period.Replace("-M", "", StringComparison.Ordinal), orgUnit = i ? "01" : "79", value = "5" } } })), Write(200)),
+            ["GET /api/reports/{regime}/{period}/{reporter}/export"] = new(i => Task.FromResult(ReadReport(i, "/export?format=csv")), ReadReportExpect),
 
             // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
             ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),
