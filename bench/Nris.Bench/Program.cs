@@ -19,6 +19,8 @@ public static class Program
                 return await DeadlineDriver.RunAsync(options, CancellationToken.None);
             case "aggregation":
                 return await AggregationDriver.RunAsync(args, CancellationToken.None);
+            case "anomalies":
+                return AnomalyEvaluationDriver.Run(args);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

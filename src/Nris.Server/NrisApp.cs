@@ -9,6 +9,7 @@ using Nris.Server.Components;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
+using Nris.Server.Oversight;
 using Nris.Server.Submissions;
 using Nris.Storage;
 
@@ -59,6 +60,7 @@ public static class NrisApp
         services.AddSingleton<LedgerNotifier>();
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
+        services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
         services.AddSingleton<Demo.DemoLoader>();
@@ -145,6 +147,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        app.MapOversightEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
         app.MapWebApplication();
