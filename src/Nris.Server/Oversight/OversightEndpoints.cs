@@ -58,6 +58,8 @@ public static class OversightEndpoints
             .WithSummary("An organization's reporting record over one year: on-time %, completeness, revisions after acceptance, returns.");
         group.MapGet("/targets", Targets).RequireNrisAccess(NrisAccess.Public)
             .WithSummary("Assigned targets of a year with their progress: actual vs the pace needed, on track / at risk / off track. Only targets whose figures the caller may read.");
+        group.MapGet("/cross-checks", CrossChecksAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("Cross-check discrepancies of one period: the same quantity from two sources (e.g. a province and the responsible ministry) beyond tolerance, with both values, their provenance, the gap and since when. Only pairs the caller may read on both sides.");
         group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("The caller's own in-app notifications (reminders and escalations), newest first.");
         group.MapPost("/notifications/{id:long}/read", MarkReadAsync).RequireNrisAccess(NrisAccess.Authenticated)
@@ -83,6 +85,34 @@ public static class OversightEndpoints
         return Query.TryInt(year, "year", VietnamTime.Today(clock).Year, 2000, 2100, out var y, out var problem)
             ? TypedResults.Ok(targets.Progress(access, y, string.IsNullOrWhiteSpace(territory) ? null : territory.Trim()))
             : problem;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CrossCheckDiscrepancyDto>>, ProblemHttpResult>> CrossChecksAsync(
+        string? period, string? rule, AccessScope access, CrossCheckService crossChecks, CancellationToken ct)
+    {
+        if (!crossChecks.IsReady)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "not-ready", "Not ready", "Chưa sẵn sàng",
+                "The aggregates are still being built; try again shortly.", "Số liệu tổng hợp đang được dựng; vui lòng thử lại sau.");
+        }
+
+        if (period is null)
+        {
+            return Problems.BadRequest("period", "'period' is required, e.g. 2026-M03.", "Thiếu tham số 'period', ví dụ 2026-M03.");
+        }
+
+        if (!TryPeriod(period, "period", out var p, out var problem))
+        {
+            return problem;
+        }
+
+        var code = string.IsNullOrWhiteSpace(rule) ? null : rule.Trim();
+        if (code is not null && !crossChecks.Rules.Any(r => r.Code == code))
+        {
+            return Problems.NotFound("Cross-check", Query.Truncate(code), "Quy tắc kiểm tra chéo");
+        }
+
+        return TypedResults.Ok(await crossChecks.CheckAsync(access, p, code, ct));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<NotificationDto>>, ProblemHttpResult>> NotificationsAsync(

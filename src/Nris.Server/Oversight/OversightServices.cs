@@ -10,6 +10,7 @@ public static class OversightServices
         services.AddSingleton<ComplianceService>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<TargetService>();
+        services.AddSingleton<CrossCheckService>();
         services.AddHostedService<OversightFollower>();
         return services;
     }
