@@ -54,6 +54,20 @@ public sealed class CrossCheckTests
         // Hà Nội sees its own discrepancy; Hồ Chí Minh City's reporter may not read Hà Nội's internal figures.
         Assert.Single((await hanoi.GetJsonAsync(url)).EnumerateArray());
         Assert.Empty((await hcmc.GetJsonAsync(url)).EnumerateArray());
+        // The hot-issues feed joins the discrepancy and Hà Nội's (demo) budget target, off track: 130 (the ministry's
+        // figure, first in the indicator's source order) against about 296 needed pro rata by the end of March.
+        var hot = (await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=50")).EnumerateArray().ToList();
+        var hotGap = Assert.Single(hot, i => i.GetProperty("kind").GetString() == "cross-check" && i.GetProperty("territory").GetString() == "01");
+        Assert.Equal($"/api/oversight/cross-checks?period={Period}&rule={Rule}", hotGap.GetProperty("evidenceLink").GetString());
+        var hotTarget = Assert.Single(hot, i => i.GetProperty("kind").GetString() == "target" && i.GetProperty("code").GetString() == "DEMO-2026-HN-BUDGET");
+        Assert.Contains("off track", hotTarget.GetProperty("explanationEn").GetString(), StringComparison.Ordinal);
+        var scores = hot.ConvertAll(i => i.GetProperty("score").GetDouble());
+        Assert.Equal(scores.OrderDescending(), scores);
+        Assert.Single((await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=1")).EnumerateArray());
+        Assert.DoesNotContain((await hcmc.GetJsonAsync("/api/oversight/hot-issues")).EnumerateArray(), i => i.GetProperty("territory").GetString() == "01");
+        await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=0", 400);
+        await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=101", 400);
+
         // The rule filter, and bad input.
         Assert.Single((await vpcp.GetJsonAsync(url + "&rule=" + Rule)).EnumerateArray());
         await vpcp.GetJsonAsync(url + "&rule=NO-SUCH-RULE", 404);
@@ -70,6 +84,7 @@ public sealed class CrossCheckTests
         await hanoi.PostJsonAsync(Path(Period, Hanoi) + "/revise", new { values, baseVersion = 2, reason = "Khớp số Bộ Tài chính / reconciled" }, 201);
         await CatchUpAsync(server);
         Assert.Empty((await vpcp.GetJsonAsync(url)).EnumerateArray());
+        Assert.DoesNotContain((await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=50")).EnumerateArray(), i => i.GetProperty("kind").GetString() == "cross-check");
     }
 
     private static void AssertSide(JsonElement side, string source, decimal value, string reporter, long sequence)
