@@ -60,6 +60,10 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<CurrentValueEntity> CurrentValues => Set<CurrentValueEntity>();
     public DbSet<DraftEntity> Drafts => Set<DraftEntity>();
     public DbSet<IdempotencyKeyEntity> IdempotencyKeys => Set<IdempotencyKeyEntity>();
+    public DbSet<Federation.FederationInstanceEntity> FederationInstances => Set<Federation.FederationInstanceEntity>();
+    public DbSet<Federation.FederationEntryEntity> FederationEntries => Set<Federation.FederationEntryEntity>();
+    public DbSet<Federation.FederationIncidentEntity> FederationIncidents => Set<Federation.FederationIncidentEntity>();
+    public DbSet<Federation.FederationOutboxEntity> FederationOutbox => Set<Federation.FederationOutboxEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -132,6 +136,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         });
 
         SubmissionModel.Configure(modelBuilder);
+        Federation.FederationModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 
