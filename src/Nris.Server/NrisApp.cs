@@ -60,6 +60,10 @@ public static class NrisApp
         services.AddHostedService<AggregationFollower>();
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton(Federation.FederationOptions.FromConfiguration(configuration));
+        services.AddScoped<Federation.FederationReceiver>();
+        services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
+        services.AddHostedService<Federation.FederationOutbox>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -131,6 +135,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        Federation.FederationEndpoints.MapFederationEndpoints(app);
     }
 
     private static string ReasonPhrase(int status) =>
