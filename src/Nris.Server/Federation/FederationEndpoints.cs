@@ -270,7 +270,7 @@ public static class FederationEndpoints
         }
         var row = new FederationInstanceEntity
         {
-            InstanceId = id, OrganizationCode = org, PublicKeyPem = pem, RegisteredUs = LedgerTime.ToUnixMicroseconds(time.GetUtcNow()),
+            InstanceId = id, OrganizationCode = org, PublicKeyPem = pem, RegisteredUs = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(time.GetUtcNow())),
             LastHash = LedgerChain.GenesisPreviousHash, State = "ok",
         };
         db.FederationInstances.Add(row);

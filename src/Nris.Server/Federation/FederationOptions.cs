@@ -27,8 +27,12 @@ public sealed record FederationOptions(
         ArgumentNullException.ThrowIfNull(configuration);
         var s = configuration.GetSection(Section);
         var url = s["Parent:Url"];
-        var shared = s.GetSection("SharedRegimes").Get<string[]>()
-            ?? (s["SharedRegimes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // A list (SharedRegimes:0, SharedRegimes:1 …) or one comma-separated value.
+        var shared = s.GetSection("SharedRegimes").GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (shared.Count == 0)
+        {
+            shared = [.. (s["SharedRegimes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
         return new FederationOptions(
             string.IsNullOrWhiteSpace(url) ? null : new Uri(url, UriKind.Absolute),
             s["Parent:ApiKey"],

@@ -129,7 +129,7 @@ public sealed class FederationOutbox(
             throw new FederationForwardException($"The parent answered {(int)response.StatusCode}: {(text.Length > 500 ? text[..500] : text)}");
         }
 
-        var now = LedgerTime.ToUnixMicroseconds(time.GetUtcNow());
+        var now = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(time.GetUtcNow()));
         var moved = acknowledged != cursor.AcknowledgedSequence;
         cursor.AcknowledgedSequence = acknowledged;
         cursor.UpdatedUs = now;
@@ -185,7 +185,7 @@ public sealed class FederationOutbox(
             }
             cursor.Attempts++;
             cursor.LastError = error.Length > 2000 ? error[..2000] : error;
-            cursor.LastErrorUs = LedgerTime.ToUnixMicroseconds(time.GetUtcNow());
+            cursor.LastErrorUs = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException)

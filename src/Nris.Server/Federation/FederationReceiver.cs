@@ -56,7 +56,7 @@ public sealed class FederationReceiver(NrisDbContext db, SubmissionService submi
             {
                 return new ReceiveOutcome.Stopped(instance.LastError);
             }
-            var now = LedgerTime.ToUnixMicroseconds(time.GetUtcNow());
+            var now = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(time.GetUtcNow()));
             instance.LastReceivedUs = now;
             instance.OriginHead = Math.Max(instance.OriginHead, originHead);
             var byCheckpoint = checkpoints.GroupBy(c => c.Sequence).ToDictionary(g => g.Key, g => g.ToList());
@@ -227,7 +227,7 @@ public sealed class FederationReceiver(NrisDbContext db, SubmissionService submi
 
     private async Task<ReceiveOutcome> RefuseAsync(FederationInstanceEntity instance, long sequence, FederationBreak refusal, CancellationToken cancellationToken)
     {
-        var now = LedgerTime.ToUnixMicroseconds(time.GetUtcNow());
+        var now = LedgerTime.ToUnixMicroseconds(LedgerTime.Normalize(time.GetUtcNow()));
         db.FederationIncidents.Add(new FederationIncidentEntity
         {
             InstanceId = instance.InstanceId, OriginSequence = sequence, Code = refusal.Code.Length > 64 ? refusal.Code[..64] : refusal.Code,
