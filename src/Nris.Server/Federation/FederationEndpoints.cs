@@ -49,6 +49,8 @@ public static class FederationEndpoints
             .WithSummary("Which child instance and origin ledger entry a local ledger entry came from (?sequence=).");
         routes.MapPost("/api/admin/federation/instances", RegisterAsync).WithTags("Federation").RequireNrisAccess(Role.SystemAdministrator)
             .WithSummary("Register a child instance: its id, its organization and its checkpoint public key.");
+        routes.MapPost("/api/admin/federation/instances/{instanceId}/resume", ResumeAsync).WithTags("Federation").RequireNrisAccess(Role.SystemAdministrator)
+            .WithSummary("Resume a stopped link after the cause of a refusal was dealt with; the incidents stay on record.");
         routes.MapGet("/api/admin/federation/outbox", OutboxAsync).WithTags("Federation").RequireNrisAccess(Role.SystemAdministrator)
             .WithSummary("This instance's forwarding to its parent: cursor, ledger head, lag, last error.");
         return routes;
@@ -277,6 +279,19 @@ public static class FederationEndpoints
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/federation/instances#{id}", new FederationInstanceDto(id, org, row.State, 0,
             Convert.ToHexStringLower(row.LastHash), null, 0, 0, 0, 0, 0, null, null, []));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string instanceId, NrisDbContext db, CancellationToken ct)
+    {
+        var row = await db.FederationInstances.SingleOrDefaultAsync(i => i.InstanceId == instanceId, ct);
+        if (row is null)
+        {
+            return Problems.NotFound("Federated instance", instanceId, "Hệ thống liên kết");
+        }
+        // The chain position is kept: the child continues after the last entry that was accepted.
+        row.State = "ok";
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<FederationOutboxDto>> OutboxAsync(FederationOptions options, NrisDbContext db, CancellationToken ct)

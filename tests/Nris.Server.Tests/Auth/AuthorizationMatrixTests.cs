@@ -268,6 +268,7 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 instanceId = "m" + Guid.NewGuid().ToString("N")[..12], organizationCode = InOrg,
                 publicKeyPem = (await admin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString(),
             }), SystemOnly(201)),
+            ["POST /api/admin/federation/instances/{instanceId}/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/instances/matrix-none/resume", new { })), SystemOnly(404)),
             ["GET /api/admin/federation/outbox"] = new(Same(Get("/api/admin/federation/outbox")), SystemOnly(200)),
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
             ["* /health"] = new(Same(Get("/health")), Open),

@@ -64,6 +64,15 @@ public sealed class FederationEndpointTests(NrisServerFixture server)
 
         // Stopped: even a correct continuation waits for an operator.
         await admin.PostJsonAsync("/api/federation/entries", new { instanceId = id, originHead = 2, entries = new[] { Entry(2, first) } }, 423);
+
+        // Once resumed, the link continues after the last accepted entry; the incident stays on record.
+        await admin.PostJsonAsync($"/api/admin/federation/instances/{id}/resume", new { }, 204);
+        var resumed = await admin.PostJsonAsync("/api/federation/entries", new { instanceId = id, originHead = 2, entries = new[] { Entry(2, first) } });
+        Assert.Equal(2, resumed.GetProperty("acknowledged").GetInt64());
+        status = (await admin.GetJsonAsync("/api/federation/instances")).EnumerateArray().Single(i => i.GetProperty("instanceId").GetString() == id);
+        Assert.Equal("ok", status.GetProperty("state").GetString());
+        Assert.Single(status.GetProperty("incidents").EnumerateArray());
+        await admin.PostJsonAsync("/api/admin/federation/instances/nobody/resume", new { }, 404);
     }
 
     private static async Task AssertFieldAsync(Auth.ApiSession session, string path, object body, int status, string field)
