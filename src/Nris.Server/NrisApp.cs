@@ -5,9 +5,11 @@ using Nris.Server.Aggregation;
 using Nris.Server.Api;
 using Nris.Server.Auth;
 using Nris.Server.Catalogue;
+using Nris.Server.Components;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
+using Nris.Server.Oversight;
 using Nris.Server.Submissions;
 using Nris.Storage;
 
@@ -58,12 +60,15 @@ public static class NrisApp
         services.AddSingleton<LedgerNotifier>();
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
+        services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
         services.AddSingleton(Federation.FederationOptions.FromConfiguration(configuration));
         services.AddScoped<Federation.FederationReceiver>();
         services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
         services.AddHostedService<Federation.FederationOutbox>();
+        services.AddSingleton<Demo.DemoLoader>();
+        services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
@@ -77,6 +82,13 @@ public static class NrisApp
             return Task.CompletedTask;
         }));
         services.AddHealthChecks();
+        // The web application (Components/): statically rendered pages; live updates through the SignalR hub in Live/.
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<Components.UiContext>();
+        services.AddSignalR();
+        services.AddSingleton<Live.LiveFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Live.LiveFeed>());
     }
 
     private static void UsePipeline(WebApplication app)
@@ -118,6 +130,10 @@ public static class NrisApp
         });
 
         app.UseNrisSecurity();
+        // The web application's files (wwwroot: our CSS/JS, npm dist files, province maps); public, like any web page's assets.
+        app.UseStaticFiles();
+        app.UseWebApplicationGuards();
+        app.UseAntiforgery();
         app.MapOpenApi("/openapi/{documentName}.json").RequireNrisAccess(NrisAccess.Public);
         app.UseSwaggerUI(o =>
         {
@@ -136,6 +152,10 @@ public static class NrisApp
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
         Federation.FederationEndpoints.MapFederationEndpoints(app);
+        app.MapOversightEndpoints();
+        Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
+        Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
+        app.MapWebApplication();
     }
 
     private static string ReasonPhrase(int status) =>

@@ -64,6 +64,9 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Federation.FederationEntryEntity> FederationEntries => Set<Federation.FederationEntryEntity>();
     public DbSet<Federation.FederationIncidentEntity> FederationIncidents => Set<Federation.FederationIncidentEntity>();
     public DbSet<Federation.FederationOutboxEntity> FederationOutbox => Set<Federation.FederationOutboxEntity>();
+    public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
+    public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
+    public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -137,6 +140,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
 
         SubmissionModel.Configure(modelBuilder);
         Federation.FederationModel.Configure(modelBuilder);
+        Oversight.OversightModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

@@ -153,9 +153,25 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             _ => internalRegime ? 200 : 404,
         };
 
+        // A web page's form: a visitor must sign in, an API client may not, and a signed-in caller's JSON is not the form.
+        int WebForm(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.ClientHanoi => 403,
+            _ => 415,
+        };
+
         int DataScope(Caller c, bool hanoi) => c switch
         {
             Caller.SystemAdmin or Caller.AnalystFinance => 200,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
+            _ => 404,
+        };
+        // Oversight: the system administrator sees everything; Hà Nội's callers see Hà Nội; nobody else sees either.
+        int OversightScope(Caller c, bool hanoi) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 200,
             Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
             _ => 404,
         };
@@ -246,6 +262,36 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["POST /api/reports/{regime}/{period}/{reporter}/reopen"] = new(Decide("reopen", accepted: true), DecideExpect),
             ["GET /api/provenance"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/api/provenance?indicator=RETAIL_SALES&territory={(i ? "01" : "79")}&period={period}&source={(i ? InOrg : OutOrg)}", null, i ? null : hcmcMarker)), ReadReportExpect),
+            // The web pages (Components/): every page answers 200 — a signed-out visitor or an API client is sent to the
+            // sign-in page — and what a page shows is decided by the caller's scope (an out-of-scope report names nothing).
+            // A page's form post is for signed-in people with the page's own form: others are refused as problems.
+            ["GET /"] = new(Same(Get("/")), Open),
+            ["GET /sign-in"] = new(Same(Get("/sign-in")), Open),
+            ["GET /today"] = new(Same(Get("/today")), Open),
+            ["GET /indicators"] = new(Same(Get("/indicators")), Open),
+            ["GET /indicators/{Code}"] = new(Same(Get("/indicators/RETAIL_SALES?periodicity=Monthly")), Open),
+            ["GET /provenance"] = new(i => Task.FromResult(Get($"/provenance?indicator=RETAIL_SALES&territory={(i ? "01" : "79")}&period={period}")), Open),
+            ["GET /entry"] = new(Same(Get("/entry")), Open),
+            ["GET /entry/{RegimeCode}/{PeriodCode}"] = new(Same(Get($"/entry/{Api.ReportTestData.Regime}/{period}")), Open),
+            ["GET /review"] = new(Same(Get("/review")), Open),
+            ["GET /review/{RegimeCode}/{PeriodCode}/{ReporterCode}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/review/{Api.ReportTestData.Regime}/{period}/{(i ? InOrg : OutOrg)}", null, i ? null : "Hồ Chí Minh")), Open),
+            ["POST /"] = new(Same(new(HttpMethod.Post, "/", new { })), WebForm),
+            ["POST /sign-in"] = new(Same(new(HttpMethod.Post, "/sign-in", new { })), WebForm),
+            ["POST /today"] = new(Same(new(HttpMethod.Post, "/today", new { })), WebForm),
+            ["POST /indicators"] = new(Same(new(HttpMethod.Post, "/indicators", new { })), WebForm),
+            ["POST /indicators/{Code}"] = new(Same(new(HttpMethod.Post, "/indicators/RETAIL_SALES", new { })), WebForm),
+            ["POST /provenance"] = new(Same(new(HttpMethod.Post, "/provenance", new { })), WebForm),
+            ["POST /entry"] = new(Same(new(HttpMethod.Post, "/entry", new { })), WebForm),
+            ["POST /entry/{RegimeCode}/{PeriodCode}"] = new(Same(new(HttpMethod.Post, $"/entry/{Api.ReportTestData.Regime}/{period}", new { })), WebForm),
+            ["POST /review"] = new(Same(new(HttpMethod.Post, "/review", new { })), WebForm),
+            ["POST /review/{RegimeCode}/{PeriodCode}/{ReporterCode}"] = new(i => Task.FromResult(new Target(HttpMethod.Post,
+                $"/review/{Api.ReportTestData.Regime}/{period}/{(i ? InOrg : OutOrg)}", new { })), WebForm),
+            ["GET /_framework/opaque-redirect"] = new(Same(Get("/_framework/opaque-redirect")), (_, _) => 400),
+            ["GET /ui/export/{file}"] = new(i => Task.FromResult(Get($"/ui/export/RETAIL_SALES.csv?periodicity=Monthly&period={period}&territory={(i ? "01" : "79")}")), Open),
+            // The live hub: signed-in callers negotiate; its address alone is a bilingual 400.
+            ["* /live/negotiate"] = new(Same(new(HttpMethod.Post, "/live/negotiate?negotiateVersion=1", new { })), Authenticated(200)),
+            ["* /live"] = new(Same(Get("/live")), Authenticated(400)),
             ["GET /api/ledger/checkpoints"] = new(Same(Get("/api/ledger/checkpoints")), Open),
             ["GET /api/ledger/public-key"] = new(Same(Get("/api/ledger/public-key")), Open),
             ["POST /api/admin/ledger/verify"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/verify", new { })), SystemOnly(200)),
@@ -342,6 +388,43 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 Caller.SystemAdmin or Caller.AnalystFinance => 200,
                 _ => 403,
             }),
+
+            // Oversight. Compliance is about organizations: a caller sees a reporter it may read, or the reporters of a regime
+            // whose recipient it may read; the finance analyst (BTC) and the commune reporter see neither Hà Nội nor the
+            // confidential regime. Out of scope: the confidential TINDUNG-NHNN-THANG, or Hồ Chí Minh City's scorecard.
+            ["GET /api/oversight/compliance/matrix"] = new(i => Task.FromResult(Get(i
+                ? $"/api/oversight/compliance/matrix?regime={InternalRegime}&from=2026-M01&to=2026-M02&within={InOrg}"
+                : $"/api/oversight/compliance/matrix?regime={ConfidentialRegime}&from=2026-M01&to=2026-M02")), OversightScope),
+            ["GET /api/oversight/compliance/regimes"] = new(Same(Get("/api/oversight/compliance/regimes?year=2026")), Authenticated(200)),
+            ["GET /api/oversight/compliance/scorecard/{organization}"] = new(i => Task.FromResult(Get(
+                $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
+            // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
+            ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
+            // Notifications and their preferences are a user's own: an API client has none (400).
+            ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
+            ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),
+            ["GET /api/oversight/notification-preferences"] = new(Same(Get("/api/oversight/notification-preferences")), OwnAccount(200, 400)),
+            ["PUT /api/oversight/notification-preferences"] = new(Same(new(HttpMethod.Put, "/api/oversight/notification-preferences",
+                new { inApp = true, email = true, reminders = true, escalations = true })), OwnAccount(200, 400)),
+            // SDMX: an internal dataflow (Hà Nội's or Hồ Chí Minh City's values of this test's month) and, for structures, an internal
+            // regime's dataflow in scope and a confidential one out of scope. Anonymous callers read public dataflows only. The
+            // finance ministry reads the whole country, so no leak marker here: SdmxServiceTests checks Hà Nội sees no 79 value.
+            ["GET /sdmx/rest/{type:regex(^(dataflow|datastructure|codelist|conceptscheme|structure)$)}/{agency?}/{id?}/{version?}"] = new(i => Task.FromResult(
+                Get("/sdmx/rest/dataflow/NRIS/DF_" + (i ? InternalRegime : ConfidentialRegime).Replace('-', '_') + "/1.0")), Regime),
+            ["GET /sdmx/2/structure/{type}/{agency?}/{id?}/{version?}"] = new(i => Task.FromResult(
+                Get("/sdmx/2/structure/dataflow/NRIS/DF_" + (i ? InternalRegime : ConfidentialRegime).Replace('-', '_') + "/~")), Regime),
+            ["GET /sdmx/rest/data/{flowRef}/{key?}/{providerRef?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/sdmx/rest/data/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}?startPeriod={period}&endPeriod={period}")), DataScope),
+            ["GET /sdmx/rest/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}"] = new(i => Task.FromResult(Get(
+                $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}/all/all?startPeriod={period}&endPeriod={period}")), DataScope),
+            ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
+                $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
+
+            // Files of a report: the form and imports are the reporter's (as the draft); the export reads like the report.
+            ["GET /api/reports/{regime}/{period}/{reporter}/form.xlsx"] = new(i => Task.FromResult(new Target(HttpMethod.Get, ReportPath(i) + "/form.xlsx")), Write(200)),
+            ["POST /api/reports/{regime}/{period}/{reporter}/import"] = new(i => Task.FromResult(new Target(HttpMethod.Post, ReportPath(i) + "/import?format=dhis2-json&dryRun=true",
+                new { dataValues = new[] { new { dataElement = "IIP", period = period.Replace("-M", "", StringComparison.Ordinal), orgUnit = i ? "01" : "79", value = "5" } } })), Write(200)),
+            ["GET /api/reports/{regime}/{period}/{reporter}/export"] = new(i => Task.FromResult(ReadReport(i, "/export?format=csv")), ReadReportExpect),
 
             // Last: a new authenticator key changes the security stamp, which ends the caller's other sessions.
             ["POST /api/auth/sign-out"] = new(Same(new(HttpMethod.Post, "/api/auth/sign-out", new { })), Authenticated(204), FreshSession: true),

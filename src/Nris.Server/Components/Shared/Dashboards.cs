@@ -1,0 +1,66 @@
+using System.Globalization;
+using Nris.Core.Aggregation;
+using Nris.Core.Catalogue;
+using Nris.Core.Periods;
+using Nris.Core.Security;
+using Nris.Core.Submissions;
+using Nris.Server.Aggregation;
+
+namespace Nris.Server.Components.Shared;
+
+/// <summary>A headline number: the latest period with a value, its change against the same period last year, and a short history.</summary>
+public sealed record Tile(Indicator Indicator, string Territory, Period Period, AggregateValue Value, decimal? ChangePercent, IReadOnlyList<(Period Period, decimal? Value)> History);
+
+/// <summary>
+/// The numbers dashboards show, read from the in-memory aggregates through <see cref="AggregateScope"/> — exactly the
+/// checks of <c>/api/data</c>: a number the caller may not read is simply absent.
+/// </summary>
+public sealed class Dashboards(AccessScope access, CatalogueSnapshot catalogue, AggregationProjection projection)
+{
+    private readonly AggregateScope _scope = new(access, catalogue);
+
+    public bool Ready => projection.IsReady;
+
+    /// <summary>The territory a user's dashboards start at: its organization's territory, else the nation.</summary>
+    public static string HomeTerritory(UiUser user) =>
+        user.Organization?.TerritoryCode is { Length: > 0 } t ? t : Territory.NationCode;
+
+    /// <summary>The periodicity an indicator is reported at: the finest of the regimes that carry it.</summary>
+    public Periodicity PeriodicityOf(Indicator indicator)
+    {
+        var found = catalogue.RegimeCodes.Select(catalogue.LatestRegime).OfType<Regime>()
+            .Where(r => r.Rows.Any(row => row.IndicatorCode == indicator.Code))
+            .Select(r => r.Periodicity).DefaultIfEmpty(Periodicity.Yearly).Min();
+        return found is Periodicity.Daily or Periodicity.Weekly ? Periodicity.Monthly : found;
+    }
+
+    public AggregateValue? Cell(string indicator, string territory, Period period, string disaggregation = Disaggregations.Total, AggregationMode mode = AggregationMode.AsThen) =>
+        Ready ? _scope.Cell(projection.Engine, new CellQuery(indicator, territory, period, disaggregation, null, mode, mode == AggregationMode.AsNow ? access.AsOf : null)) : null;
+
+    /// <summary>A tile for the latest of the last <paramref name="lookBack"/> periods that has a value, or null.</summary>
+    public Tile? Tile(Indicator indicator, string territory, DateOnly today, int lookBack = 12, int history = 8)
+    {
+        var periodicity = PeriodicityOf(indicator);
+        var period = Period.Containing(today, periodicity);
+        for (var i = 0; i < lookBack; i++, period = period.Previous())
+        {
+            if (Cell(indicator.Code, territory, period) is { Value: { } v } value)
+            {
+                var last = Cell(indicator.Code, territory, period.SamePeriodLastYear())?.Value;
+                decimal? change = last is { } l && l != 0 ? Math.Round((v - l) / Math.Abs(l) * 100, 1) : null;
+                var points = new List<(Period, decimal?)>();
+                var p = period;
+                for (var k = 0; k < history; k++, p = p.Previous())
+                {
+                    points.Add((p, Cell(indicator.Code, territory, p)?.Value));
+                }
+                points.Reverse();
+                return new Tile(indicator, territory, period, value, change, points);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Invariant numbers for chart options (files and scripts never see the screen format).</summary>
+    public static string Invariant(decimal? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "null";
+}

@@ -1,0 +1,157 @@
+// Nris web application: sign-in/out, language, and ECharts through one small interop surface (window.nris).
+// No inline scripts: the content security policy allows only scripts from this origin.
+(function () {
+  'use strict';
+  const maps = {};
+
+  async function csrf() {
+    const r = await fetch('/api/auth/antiforgery', { credentials: 'same-origin' });
+    const j = await r.json();
+    return j;
+  }
+
+  function problemText(p, lang) {
+    if (!p) return '';
+    return lang === 'en' ? (p.detail || p.title) : (p.detailVi || p.titleVi || p.detail || p.title);
+  }
+
+  async function signIn(form) {
+    const lang = document.documentElement.lang;
+    const error = form.querySelector('[data-nris-error]');
+    error.classList.add('d-none');
+    const body = {
+      userName: form.userName.value,
+      password: form.password.value,
+      twoFactorCode: form.twoFactorCode.value || null
+    };
+    const r = await fetch('/api/auth/sign-in', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body)
+    });
+    if (r.ok) {
+      location.assign(form.dataset.return || '/today');
+      return;
+    }
+    let p = null;
+    try { p = await r.json(); } catch (e) { /* not a problem document */ }
+    error.textContent = problemText(p, lang) || (lang === 'en' ? 'Sign-in failed.' : 'Đăng nhập không thành công.');
+    error.classList.remove('d-none');
+  }
+
+  async function signOut() {
+    const t = await csrf();
+    await fetch('/api/auth/sign-out', { method: 'POST', credentials: 'same-origin', headers: { [t.headerName]: t.token } });
+    location.assign('/sign-in');
+  }
+
+  function numberFormat(lang) {
+    const f = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'vi-VN', { maximumFractionDigits: 2 });
+    return v => (v === null || v === undefined || v === '-' || Number.isNaN(v)) ? '—' : f.format(v);
+  }
+
+  async function ensureMap(name) {
+    if (maps[name]) return;
+    const r = await fetch('/geo/' + name + '.json');
+    echarts.registerMap(name, await r.json());
+    maps[name] = true;
+  }
+
+  function decorate(option, lang) {
+    const fmt = numberFormat(lang);
+    if (option.tooltip) option.tooltip.valueFormatter = fmt;
+    const axes = [].concat(option.yAxis || []);
+    axes.forEach(a => { if (a && a.type === 'value') { a.axisLabel = Object.assign({}, a.axisLabel, { formatter: fmt }); } });
+    if (option.visualMap) option.visualMap.formatter = fmt;
+    return option;
+  }
+
+  // Renders (or re-renders) a chart: option is an ECharts option object or its JSON text.
+  async function chart(el, option, lang) {
+    if (!el || typeof echarts === 'undefined') return;
+    if (typeof option === 'string') option = JSON.parse(option);
+    lang = lang || document.documentElement.lang;
+    if (option.nrisMap) await ensureMap(option.nrisMap);
+    decorate(option, lang);
+    if (option.baseOption) decorate(option.baseOption, lang);
+    if (option.nrisMap) {
+      // Map features are matched by GSO code; the tooltip names the province in the page's language.
+      const fmt = numberFormat(lang);
+      const tip = (option.baseOption || option).tooltip;
+      if (tip) tip.formatter = p => ((p.data && p.data.label) || p.name) + ': ' + fmt(p.value);
+    }
+    let c = echarts.getInstanceByDom(el);
+    if (!c) {
+      c = echarts.init(el, null, { renderer: 'canvas' });
+      new ResizeObserver(() => c.resize()).observe(el);
+    }
+    c.setOption(option, true);
+    el.dataset.rendered = 'true';
+  }
+
+  function png(id, fileName) {
+    const el = document.getElementById(id);
+    const c = el && echarts.getInstanceByDom(el);
+    if (!c) return;
+    const a = document.createElement('a');
+    a.href = c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' });
+    a.download = fileName || 'nris-chart.png';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function renderAll(root) {
+    (root || document).querySelectorAll('[data-chart]').forEach(el => {
+      if (el.dataset.rendered !== 'true') chart(el, el.dataset.chart);
+    });
+  }
+
+  document.addEventListener('submit', e => {
+    if (e.target.matches('[data-nris-signin]')) { e.preventDefault(); signIn(e.target); }
+  });
+  document.addEventListener('click', e => {
+    const t = e.target.closest('[data-nris-signout],[data-nris-lang],[data-nris-png]');
+    if (!t) return;
+    if (t.hasAttribute('data-nris-signout')) { signOut(); }
+    else if (t.hasAttribute('data-nris-lang')) {
+      document.cookie = 'nris.lang=' + t.dataset.nrisLang + '; path=/; max-age=31536000; samesite=strict';
+      location.reload();
+    } else if (t.hasAttribute('data-nris-png')) { png(t.dataset.nrisPng, t.dataset.file); }
+  });
+  // Live pages: when the server says a report this user may see has moved, re-read the page (through the user's own
+  // authorization) and replace its live regions; charts inside are drawn again.
+  async function refreshLive() {
+    const r = await fetch(location.href, { credentials: 'same-origin', headers: { 'X-Nris-Live': '1' } });
+    if (!r.ok) return;
+    const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+    document.querySelectorAll('[data-live-region]').forEach(el => {
+      const fresh = doc.querySelector('[data-live-region="' + el.dataset.liveRegion + '"]');
+      if (fresh) { el.innerHTML = fresh.innerHTML; }
+    });
+    renderAll();
+    document.body.dataset.liveVersion = String((Number(document.body.dataset.liveVersion) || 0) + 1);
+  }
+
+  async function startLive() {
+    if (typeof signalR === 'undefined' || !document.querySelector('[data-live-region]')) return;
+    const t = await csrf();
+    const connection = new signalR.HubConnectionBuilder()
+      .withUrl('/live', { headers: { [t.headerName]: t.token } })
+      .withAutomaticReconnect()
+      .build();
+    let pending = false;
+    connection.on('changed', async () => {
+      if (pending) return;
+      pending = true;
+      try { await refreshLive(); } finally { pending = false; }
+    });
+    await connection.start();
+    document.body.dataset.live = 'connected';
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => renderAll());
+  else renderAll();
+  window.addEventListener('load', () => { startLive().catch(() => { document.body.dataset.live = 'failed'; }); });
+
+  window.nris = { chart, png, renderAll, chartById: (id, option) => chart(document.getElementById(id), option) };
+})();
