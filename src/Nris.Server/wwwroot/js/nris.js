@@ -129,6 +129,7 @@
       if (fresh) { el.innerHTML = fresh.innerHTML; }
     });
     renderAll();
+    showWall();
     document.body.dataset.liveVersion = String((Number(document.body.dataset.liveVersion) || 0) + 1);
   }
 
@@ -149,8 +150,49 @@
     document.body.dataset.live = 'connected';
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => renderAll());
-  else renderAll();
+  // The operations centre's wall: one screen at a time, the next every data-nris-rotate seconds; arrows and space
+  // (or the buttons) step and pause. The current screen survives a live refresh of the panels.
+  const wall = { index: -1, paused: false, timer: null };
+  function showWall() {
+    const host = document.querySelector('[data-nris-rotate]');
+    if (!host) return;
+    const panels = host.querySelectorAll('.nris-wall-panel');
+    if (panels.length === 0) return;
+    if (wall.index < 0) wall.index = Number(host.dataset.start) || 0;
+    wall.index = ((wall.index % panels.length) + panels.length) % panels.length;
+    panels.forEach((p, i) => { p.hidden = i !== wall.index; });
+    host.dataset.screen = String(wall.index);
+    // A chart drawn while hidden has no size: resize the visible screen's charts.
+    panels[wall.index].querySelectorAll('[data-chart]').forEach(el => { const c = echarts.getInstanceByDom(el); if (c) c.resize(); });
+  }
+  function stepWall(delta) { wall.index += delta; showWall(); }
+  function startWall() {
+    const host = document.querySelector('[data-nris-rotate]');
+    if (!host) return;
+    showWall();
+    const seconds = Math.max(10, Number(host.dataset.nrisRotate) || 20);
+    wall.timer = setInterval(() => { if (!wall.paused) stepWall(1); }, seconds * 1000);
+    document.addEventListener('keydown', e => {
+      if (e.target.closest('input,select,textarea')) return;
+      if (e.key === 'ArrowRight') stepWall(1);
+      else if (e.key === 'ArrowLeft') stepWall(-1);
+      else if (e.key === ' ' && !e.target.closest('button,a')) { e.preventDefault(); wall.paused = !wall.paused; host.dataset.paused = String(wall.paused); }
+    });
+  }
+  document.addEventListener('click', e => {
+    const t = e.target.closest('[data-nris-wall]');
+    if (!t) return;
+    const host = document.querySelector('[data-nris-rotate]');
+    const what = t.dataset.nrisWall;
+    if (what === 'next') stepWall(1);
+    else if (what === 'prev') stepWall(-1);
+    else if (what === 'pause') { wall.paused = !wall.paused; if (host) host.dataset.paused = String(wall.paused); }
+    else if (what === 'fullscreen' && document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+  });
+
+  function start() { renderAll(); startWall(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
   window.addEventListener('load', () => { startLive().catch(() => { document.body.dataset.live = 'failed'; }); });
 
   window.nris = { chart, png, renderAll, chartById: (id, option) => chart(document.getElementById(id), option) };
