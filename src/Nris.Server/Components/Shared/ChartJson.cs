@@ -26,8 +26,8 @@ public static class ChartJson
         tooltip = new { trigger = "axis" },
         grid = new { left = large ? 110 : 64, right = 16, top = 16, bottom = large ? 48 : 32 },
         textStyle = large ? new { fontSize = 22 } : null,
-        xAxis = new { type = "category", data = labels.ToArray(), axisLabel = large ? new { fontSize = 20 } : null },
-        yAxis = new { type = "value", scale = !bars, axisLabel = large ? new { fontSize = 20 } : null },
+        xAxis = new { type = "category", data = labels.ToArray(), axisLabel = large ? new { fontSize = 26 } : null },
+        yAxis = new { type = "value", scale = !bars, axisLabel = large ? new { fontSize = 26 } : null },
         series = new[]
         {
             new

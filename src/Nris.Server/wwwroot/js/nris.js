@@ -190,6 +190,85 @@
     else if (what === 'fullscreen' && document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
   });
 
+  // Data entry: a pause in typing saves the draft and checks the report through the page's own form post (the same
+  // services as "Save draft"), then shows each cell's messages from the answer without touching what the user types.
+  const autosave = { timer: null, busy: false, again: false };
+  function scheduleAutosave(form) {
+    clearTimeout(autosave.timer);
+    autosave.timer = setTimeout(() => runAutosave(form), 1200);
+  }
+  async function runAutosave(form) {
+    if (autosave.busy) { autosave.again = true; return; }
+    autosave.busy = true;
+    const status = form.querySelector('[data-testid=autosave]');
+    if (status) status.textContent = status.dataset.saving;
+    try {
+      const data = new FormData(form);
+      data.set('action', 'draft');
+      const r = await fetch(location.pathname, { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(data) });
+      if (!r.ok) { if (status) status.textContent = ''; return; }
+      const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+      document.querySelectorAll('td.nris-cell').forEach(td => {
+        const input = td.querySelector('input');
+        const freshInput = input && doc.getElementById(input.id);
+        if (!freshInput) return;
+        const fresh = freshInput.closest('td');
+        input.className = freshInput.className;
+        if (freshInput.hasAttribute('aria-describedby')) input.setAttribute('aria-describedby', freshInput.getAttribute('aria-describedby'));
+        else input.removeAttribute('aria-describedby');
+        Array.from(td.children).forEach(c => { if (c !== input && c.tagName !== 'LABEL') c.remove(); });
+        Array.from(fresh.children).forEach(c => { if (c.tagName !== 'INPUT' && c.tagName !== 'LABEL') td.appendChild(document.importNode(c, true)); });
+      });
+      const explain = form.querySelector('[data-nris-explain]');
+      const freshExplain = doc.querySelector('[data-nris-explain]');
+      if (explain && freshExplain && !explain.contains(document.activeElement)) explain.innerHTML = freshExplain.innerHTML;
+      const message = doc.querySelector('[data-testid=entry-message]');
+      if (status) {
+        const ok = message && message.classList.contains('alert-success');
+        status.textContent = ok ? status.dataset.saved + new Date().toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN')
+          : (message ? message.textContent : '');
+        status.classList.toggle('text-danger', !ok);
+      }
+      form.dataset.autosaved = String((Number(form.dataset.autosaved) || 0) + 1);
+    } finally {
+      autosave.busy = false;
+      if (autosave.again) { autosave.again = false; scheduleAutosave(form); }
+    }
+  }
+  document.addEventListener('input', e => {
+    const form = e.target.closest('form[data-nris-autosave=true]');
+    if (form && e.target.matches('input[name^="cell."],textarea[name^="explain."],input[name=reason]')) scheduleAutosave(form);
+  });
+
+  // Upload of a filled file: the exchange import endpoint, as a draft; then the page shows the draft.
+  async function upload(form) {
+    const lang = document.documentElement.lang;
+    const error = form.parentElement.querySelector('[data-nris-upload-error]');
+    error.classList.add('d-none');
+    const file = form.file.files[0];
+    if (!file) return;
+    const t = await csrf();
+    const r = await fetch(form.dataset.nrisUpload + '?mode=draft&format=' + encodeURIComponent(form.format.value), {
+      method: 'POST', credentials: 'same-origin', headers: { [t.headerName]: t.token, 'Content-Type': 'application/octet-stream' }, body: file
+    });
+    if (r.ok) { location.reload(); return; }
+    let p = null;
+    try { p = await r.json(); } catch (e) { /* not a problem document */ }
+    error.textContent = problemText(p, lang) || (lang === 'en' ? 'The file was not accepted.' : 'Tệp không được chấp nhận.');
+    const list = document.createElement('ul');
+    list.className = 'mb-0 mt-1';
+    ((p && p.errors) || []).slice(0, 50).forEach(x => {
+      const li = document.createElement('li');
+      li.textContent = x.field + ': ' + (lang === 'en' ? x.messageEn : x.messageVi);
+      list.appendChild(li);
+    });
+    if (list.children.length) error.appendChild(list);
+    error.classList.remove('d-none');
+  }
+  document.addEventListener('submit', e => {
+    if (e.target.matches('[data-nris-upload]')) { e.preventDefault(); upload(e.target); }
+  });
+
   function start() { renderAll(); startWall(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
