@@ -17,6 +17,10 @@ public static class Program
                 return await IngestDriver.RunAsync(options, CancellationToken.None);
             case "deadline":
                 return await DeadlineDriver.RunAsync(options, CancellationToken.None);
+            case "aggregation":
+                return await AggregationDriver.RunAsync(args, CancellationToken.None);
+            case "anomalies":
+                return AnomalyEvaluationDriver.Run(args);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

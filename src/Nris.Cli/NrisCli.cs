@@ -45,6 +45,7 @@ public static class NrisCli
             AccountsCommands.Clients(Services, output),
             VerifyCommand.Create(Services, output, error),
             RebuildCommand.Create(Services, output, error),
+            DemoCommand.Create(Services, output, error),
         };
 
         var parse = root.Parse(args);

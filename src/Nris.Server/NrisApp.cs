@@ -9,6 +9,7 @@ using Nris.Server.Components;
 using Nris.Server.Hosting;
 using Nris.Server.Jobs;
 using Nris.Server.Ledger;
+using Nris.Server.Oversight;
 using Nris.Server.Submissions;
 using Nris.Storage;
 
@@ -59,8 +60,10 @@ public static class NrisApp
         services.AddSingleton<LedgerNotifier>();
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
+        services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
@@ -144,6 +147,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        app.MapOversightEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
         app.MapWebApplication();

@@ -60,6 +60,9 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<CurrentValueEntity> CurrentValues => Set<CurrentValueEntity>();
     public DbSet<DraftEntity> Drafts => Set<DraftEntity>();
     public DbSet<IdempotencyKeyEntity> IdempotencyKeys => Set<IdempotencyKeyEntity>();
+    public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
+    public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
+    public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -132,6 +135,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         });
 
         SubmissionModel.Configure(modelBuilder);
+        Oversight.OversightModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

@@ -15,10 +15,11 @@ public sealed class VerifyCommandTests : CliTestBase
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, (await RunAsync("init")).Exit);
         Assert.True(File.Exists(Path.Combine(Folder, "instance-key.pem")), "nris init creates the instance key next to the database");
-        // A new demo database holds the statistics office's 2005–2022 yearbooks: 18 submissions and 18 acceptances.
+        // A new demo database holds the statistics office's 2005–2022 yearbooks: 18 submissions and 18 acceptances,
+        // and a checkpoint signed on the last of them when the history was loaded.
         var seeded = await RunAsync("verify");
         Assert.True(seeded.Exit == 0, seeded.Err);
-        Assert.Contains("OK: 36 entries", seeded.Out, StringComparison.Ordinal);
+        Assert.Contains("OK: 36 entries, 1 checkpoints", seeded.Out, StringComparison.Ordinal);
 
         var factory = new NrisDbContextFactory(new NrisStorageOptions { ConnectionString = Connection });
         await using (var db = factory.CreateDbContext())
@@ -33,7 +34,7 @@ public sealed class VerifyCommandTests : CliTestBase
         }
         var ok = await RunAsync("verify");
         Assert.True(ok.Exit == 0, ok.Err);
-        Assert.Contains("OK: 39 entries, 0 checkpoints", ok.Out, StringComparison.Ordinal);
+        Assert.Contains("OK: 39 entries, 1 checkpoints", ok.Out, StringComparison.Ordinal);
 
         await using (var connection = new SqliteConnection(Connection))
         {

@@ -52,6 +52,19 @@ public abstract class StorageSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ledger_sequence_of_versions_and_events_is_indexed_for_the_aggregation_follower()
+    {
+        await using var db = await MigratedAsync();
+        var sql = Provider == NrisStorageOptions.Sqlite
+            ? "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'index'"
+            : "SELECT indexname AS \"Value\" FROM pg_indexes WHERE schemaname = current_schema()";
+        var indexes = await db.Database.SqlQueryRaw<string>(sql).ToListAsync(Ct);
+        Assert.Contains("ix_report_versions_ledger_sequence", indexes);
+        Assert.Contains("ix_report_events_ledger_sequence", indexes);
+        Assert.EndsWith("_AggregationIndexes", db.Database.GetMigrations().Last(m => m.Contains("Aggregation", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Migrate_creates_the_schema_once_and_a_second_run_changes_nothing()
     {
         await using (var db = Factory.CreateDbContext())

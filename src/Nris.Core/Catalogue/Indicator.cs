@@ -82,7 +82,7 @@ public sealed record Codelist(string Code, string Name, string NameEn, IReadOnly
 /// <param name="MinValue">Smallest admissible value, if any.</param>
 /// <param name="MaxValue">Largest admissible value, if any.</param>
 /// <param name="Decimals">Decimal places shown.</param>
-/// <param name="SourceOrder">Preferred sources (organization codes or kinds), first preferred.</param>
+/// <param name="SourceOrder">Preferred sources, first preferred: regime codes (an aggregate's source is the regime its values came in by).</param>
 public sealed record Indicator(
     string Code,
     string Name,

@@ -84,10 +84,9 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
 
                 foreach (var entry in batch)
                 {
-                    if (entry.Kind == LedgerEntryKind.CatalogueChanged && logger.IsEnabled(LogLevel.Warning))
+                    if (entry.Kind == LedgerEntryKind.CatalogueChanged)
                     {
-                        // The engine aggregates by the catalogue it was built with; a hierarchy change needs a rebuild.
-                        logger.LogWarning("Ledger entry {Sequence} changes the catalogue; aggregates follow the new catalogue after a restart or nris rebuild", entry.Sequence);
+                        state = await FollowCatalogueAsync(state, entry.Sequence, cancellationToken);
                     }
 
                     if (await ProjectionReader.ApplyAsync(db, state.Values, entry, cancellationToken))
@@ -108,6 +107,53 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>How many times a <c>catalogue.changed</c> entry made the projection rebuild its engine.</summary>
+    public int CatalogueRebuilds { get; private set; }
+
+    // A catalogue change (an indicator's rules, a new regime version) can move any aggregate of the indicators it names,
+    // and through weights and formulas others too, so the engine is rebuilt from the values it already holds under the
+    // new catalogue — no database read — and swapped in whole: queries keep the old engine until the new one is ready.
+    // The administrator of this process commits the entry and then swaps the snapshot, both under ChangeGate; waiting
+    // for the gate therefore gives at least the catalogue this entry made. A change made by another process is not in
+    // this process's snapshot: then the aggregates keep the old catalogue until a restart, and that is logged.
+    private async Task<State> FollowCatalogueAsync(State state, long sequence, CancellationToken cancellationToken)
+    {
+        await catalogue.ChangeGate.WaitAsync(cancellationToken);
+        CatalogueSnapshot snapshot;
+        try
+        {
+            snapshot = catalogue.Current;
+        }
+        finally
+        {
+            catalogue.ChangeGate.Release();
+        }
+
+        if (ReferenceEquals(snapshot, state.Catalogue))
+        {
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                logger.LogWarning("Ledger entry {Sequence} changes the catalogue, but this process's catalogue did not change (another process made it?); aggregates follow the new catalogue after a restart or nris rebuild", sequence);
+            }
+
+            return state;
+        }
+
+        var watch = Stopwatch.StartNew();
+        state.Values.UseCatalogue(snapshot);
+        var engine = AggregationEngine.Build(snapshot, state.Values.Facts());
+        var next = new State(engine, state.Values, snapshot);
+        _state = next;
+        CatalogueRebuilds++;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Ledger entry {Sequence} changed the catalogue: aggregates rebuilt under it from {Facts} facts in {Elapsed} ms",
+                sequence, engine.FactCount, watch.ElapsedMilliseconds);
+        }
+
+        return next;
     }
 
     /// <summary>Waits until the engine holds ledger entry <paramref name="sequence"/> (read-your-write for callers and tests).</summary>

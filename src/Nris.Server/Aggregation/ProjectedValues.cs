@@ -25,12 +25,13 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// </remarks>
 public sealed class ProjectedValues
 {
-    private readonly CatalogueSnapshot _catalogue;
+    private CatalogueSnapshot _catalogue;
     private readonly Dictionary<CurrentKey, CurrentRow> _rows = [];
     private readonly Dictionary<long, HashSet<CurrentKey>> _byReport = [];
     private readonly Dictionary<FactKey, List<CurrentKey>> _byFact = [];
     private readonly Dictionary<FactKey, Fact?> _before = [];
     private readonly Dictionary<string, Period> _periods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
     /// <summary>An empty view aggregated by <paramref name="catalogue"/>.</summary>
     public ProjectedValues(CatalogueSnapshot catalogue)
@@ -40,6 +41,14 @@ public sealed class ProjectedValues
     }
 
     private readonly record struct FactKey(string IndicatorCode, string Disaggregation, string TerritoryCode, string Period, string Source);
+
+    /// <summary>Aggregates by <paramref name="catalogue"/> from now on (after a <c>catalogue.changed</c> entry): a value of an
+    /// indicator the new catalogue defines becomes a fact, one of an indicator it no longer has stops being one.</summary>
+    public void UseCatalogue(CatalogueSnapshot catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        _catalogue = catalogue;
+    }
 
     /// <summary>How many current values are held (numeric or not).</summary>
     public int Count => _rows.Count;
@@ -68,6 +77,10 @@ public sealed class ProjectedValues
     /// same reporter and period that another report holds moves to this one.</summary>
     public void Upsert(CurrentKey key, CurrentRow row)
     {
+        // Each row read from the database brings its own copies of six short strings; the view keeps one copy of
+        // each distinct code (a few thousand territories and reporters, tens of indicators and periods).
+        key = new CurrentKey(Intern(key.IndicatorCode), Intern(key.Disaggregation), Intern(key.TerritoryCode), Intern(key.Period), Intern(key.Reporter));
+        row = row with { RegimeCode = Intern(row.RegimeCode) };
         if (_rows.TryGetValue(key, out var old))
         {
             Touch(FactOf(key, old));
@@ -129,6 +142,17 @@ public sealed class ProjectedValues
                 yield return fact;
             }
         }
+    }
+
+    private string Intern(string code)
+    {
+        if (_strings.TryGetValue(code, out var known))
+        {
+            return known;
+        }
+
+        _strings.Add(code, code);
+        return code;
     }
 
     private void Touch(FactKey key)

@@ -46,7 +46,17 @@ public sealed class NrisBootstrap(
         if (fresh && configuration.GetValue("Nris:Demo", true) && configuration.GetValue("Nris:Demo:LoadHistory", true))
         {
             var loader = scope.ServiceProvider.GetRequiredService<HistoricalStatisticsLoader>();
-            await loader.LoadAsync(scope.ServiceProvider.GetRequiredService<Submissions.SubmissionService>(), cancellationToken);
+            if (await loader.LoadAsync(scope.ServiceProvider.GetRequiredService<Submissions.SubmissionService>(), cancellationToken) > 0)
+            {
+                // The history is a few dozen entries, fewer than CheckpointEvery: without this the demo ledger would have
+                // no signed checkpoint until real submissions reach the first multiple, and `nris verify` would check
+                // the chain but no signature.
+                var checkpoint = await checkpoints.CreateAsync(scope.ServiceProvider.GetRequiredService<NrisDbContext>(), cancellationToken);
+                if (checkpoint is not null && logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("Signed a ledger checkpoint at entry {Sequence} after the demo history", checkpoint.Sequence);
+                }
+            }
         }
     }
 

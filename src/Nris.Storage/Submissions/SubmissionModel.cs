@@ -31,6 +31,8 @@ internal static class SubmissionModel
         {
             e.ToTable("report_versions");
             e.HasIndex(x => new { x.ReportId, x.Version }).IsUnique();
+            // The aggregation follower finds the version a ledger entry wrote by its sequence (migration AggregationIndexes).
+            e.HasIndex(x => x.LedgerSequence);
             e.HasOne<ReportEntity>().WithMany().HasForeignKey(x => x.ReportId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
         });
@@ -45,6 +47,8 @@ internal static class SubmissionModel
         {
             e.ToTable("report_events");
             e.HasIndex(x => new { x.ReportId, x.Id });
+            // The aggregation follower finds the step a ledger entry recorded by its sequence (migration AggregationIndexes).
+            e.HasIndex(x => x.LedgerSequence);
             e.HasOne<ReportEntity>().WithMany().HasForeignKey(x => x.ReportId).OnDelete(DeleteBehavior.Restrict);
             e.Property(x => x.Action).HasConversion<string>().HasMaxLength(16);
         });

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nris.Core.Aggregation;
+using Nris.Core.Catalogue;
 using Nris.Core.Periods;
 using Nris.Core.Submissions;
 using Nris.Server.Aggregation;
@@ -215,5 +216,57 @@ public abstract class ProjectionSuite : IAsyncLifetime
         // A refused action appends nothing, so the projection has nothing to apply.
         await Assert.ThrowsAsync<SubmissionRefusedException>(() => Run(notifier, s => s.ReturnAsync(key, 2, "Sai", Office, Ct)));
         Assert.Equal(1030m, await NationalAsync(accepted.LedgerSequence));
+    }
+    [Fact]
+    public async Task A_catalogue_change_moves_the_aggregates_it_affects_while_the_server_runs()
+    {
+        var notifier = new LedgerNotifier();
+        using var projection = new AggregationProjection(Catalogue, NullLogger<AggregationProjection>.Instance);
+        await using (var db = _factory!.CreateDbContext())
+        {
+            await new CatalogueStore(db).SaveAsync(Catalogue.Current.Content, Ct);
+            await projection.BuildAsync(db, Ct);
+        }
+
+        var national = new CellQuery("POP", "VN", Period.Month(2026, 3), SourceCode: ProvinceRegime);
+        async Task<decimal?> NationalAsync()
+        {
+            await using var db = _factory!.CreateDbContext();
+            await projection.CatchUpAsync(db, Ct);
+            return projection.Engine.Cell(national).Value;
+        }
+
+        await Run(notifier, s => s.SubmitAsync(Key(), new SubmissionRequest(Values(600, 400)), Hanoi, Ct));
+        await Run(notifier, s => s.SubmitAsync(Key(reporter: OtherReporter), new SubmissionRequest(Values(10, 20)), TuyenQuang, Ct));
+        Assert.Equal(1030m, await NationalAsync());
+
+        // An administrator changes POP's territory rule from sum to max: a catalogue.changed ledger entry.
+        CatalogueChangeResult changed;
+        await using (var db = _factory!.CreateDbContext())
+        {
+            changed = await new CatalogueAdministration(db, Catalogue, _checkpoints!, TimeProvider.System).ApplyAsync(content =>
+            {
+                var pop = content.Indicators.Single(i => i.Code == "POP") with { TerritoryAggregation = TerritoryAggregation.Max };
+                var next = content with { Indicators = [.. content.Indicators.Select(i => i.Code == "POP" ? pop : i)] };
+                return (null, new CatalogueChange(CatalogueChangeKind.IndicatorChanged, "POP", next, ChangedIndicator: pop));
+            }, "admin@vpcp", Ct);
+        }
+
+        Assert.Equal(CatalogueChangeOutcome.Done, changed.Outcome);
+        // Following the ledger, not restarting, moves the national figure to the larger province: max(1000, 30).
+        Assert.Equal(1000m, await NationalAsync());
+        Assert.Equal(changed.Entry!.Sequence, projection.LastAppliedSequence);
+        Assert.Equal(1, projection.CatalogueRebuilds);
+
+        // Later submissions apply incrementally under the new rule, and the result is what a rebuild gives.
+        await Run(notifier, s => s.ReviseAsync(Key(reporter: OtherReporter), 1, "Sửa", new SubmissionRequest(Values(900, 300)), TuyenQuang, Ct));
+        Assert.Equal(1200m, await NationalAsync());
+        await using (var db = _factory!.CreateDbContext())
+        {
+            var (values, _) = await ProjectionReader.LoadCurrentAsync(db, Catalogue.Current, Ct);
+            using var rebuilt = AggregationEngine.Build(Catalogue.Current, values.Facts());
+            Assert.Equal(rebuilt.Cell(national), projection.Engine.Cell(national));
+            Assert.Equal(rebuilt.Cell(national with { TerritoryCode = "01" }), projection.Engine.Cell(national with { TerritoryCode = "01" }));
+        }
     }
 }

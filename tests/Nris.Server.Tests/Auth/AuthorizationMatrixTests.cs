@@ -167,6 +167,14 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
             _ => 404,
         };
+        // Oversight: the system administrator sees everything; Hà Nội's callers see Hà Nội; nobody else sees either.
+        int OversightScope(Caller c, bool hanoi) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 200,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi or Caller.ClientHanoi => hanoi ? 200 : 404,
+            _ => 404,
+        };
         // Reports: one Hà Nội and one Hồ Chí Minh City report made by the system administrator; the changing rows get a
         // fresh report (or period) for every call, so each answer depends only on the caller.
         var period = Api.ReportTestData.NextPeriod();
@@ -370,6 +378,23 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 _ => 403,
             }),
 
+            // Oversight. Compliance is about organizations: a caller sees a reporter it may read, or the reporters of a regime
+            // whose recipient it may read; the finance analyst (BTC) and the commune reporter see neither Hà Nội nor the
+            // confidential regime. Out of scope: the confidential TINDUNG-NHNN-THANG, or Hồ Chí Minh City's scorecard.
+            ["GET /api/oversight/compliance/matrix"] = new(i => Task.FromResult(Get(i
+                ? $"/api/oversight/compliance/matrix?regime={InternalRegime}&from=2026-M01&to=2026-M02&within={InOrg}"
+                : $"/api/oversight/compliance/matrix?regime={ConfidentialRegime}&from=2026-M01&to=2026-M02")), OversightScope),
+            ["GET /api/oversight/compliance/regimes"] = new(Same(Get("/api/oversight/compliance/regimes?year=2026")), Authenticated(200)),
+            ["GET /api/oversight/compliance/scorecard/{organization}"] = new(i => Task.FromResult(Get(
+                $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
+            // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
+            ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
+            // Notifications and their preferences are a user's own: an API client has none (400).
+            ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
+            ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),
+            ["GET /api/oversight/notification-preferences"] = new(Same(Get("/api/oversight/notification-preferences")), OwnAccount(200, 400)),
+            ["PUT /api/oversight/notification-preferences"] = new(Same(new(HttpMethod.Put, "/api/oversight/notification-preferences",
+                new { inApp = true, email = true, reminders = true, escalations = true })), OwnAccount(200, 400)),
             // SDMX: an internal dataflow (Hà Nội's or Hồ Chí Minh City's values of this test's month) and, for structures, an internal
             // regime's dataflow in scope and a confidential one out of scope. Anonymous callers read public dataflows only. The
             // finance ministry reads the whole country, so no leak marker here: SdmxServiceTests checks Hà Nội sees no 79 value.

@@ -1037,6 +1037,193 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("ledger_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<string>("BodyEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body_en");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_us");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<long?>("ReadUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_us");
+
+                    b.Property<string>("Regime")
+                        .HasColumnType("text")
+                        .HasColumnName("regime");
+
+                    b.Property<string>("Reporter")
+                        .HasColumnType("text")
+                        .HasColumnName("reporter");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("UserName", "Id")
+                        .HasDatabaseName("ix_notifications_user_name_id");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationPreferenceEntity", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_name");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("boolean")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("Escalations")
+                        .HasColumnType("boolean")
+                        .HasColumnName("escalations");
+
+                    b.Property<bool>("InApp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("in_app");
+
+                    b.Property<bool>("Reminders")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reminders");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("UserName")
+                        .HasName("pk_notification_preferences");
+
+                    b.ToTable("notification_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationSendEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_us");
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("failed");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("NextAttemptUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_attempt_us");
+
+                    b.Property<long?>("SentUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent_us");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_sends");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_sends_key");
+
+                    b.HasIndex("SentUs", "Failed", "NextAttemptUs")
+                        .HasDatabaseName("ix_notification_sends_sent_us_failed_next_attempt_us");
+
+                    b.ToTable("notification_sends", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
                 {
                     b.Property<string>("IndicatorCode")
@@ -1303,6 +1490,9 @@ namespace Nris.Storage.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_report_events");
 
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_events_ledger_sequence");
+
                     b.HasIndex("ReportId", "Id")
                         .HasDatabaseName("ix_report_events_report_id_id");
 
@@ -1435,6 +1625,9 @@ namespace Nris.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_report_versions");
+
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_versions_ledger_sequence");
 
                     b.HasIndex("ReportId", "Version")
                         .IsUnique()

@@ -1008,6 +1008,189 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("ledger_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("BodyEn")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body_en");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_us");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Period")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<long?>("ReadUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("read_us");
+
+                    b.Property<string>("Regime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("regime");
+
+                    b.Property<string>("Reporter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reporter");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<string>("TitleEn")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title_en");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("UserName", "Id")
+                        .HasDatabaseName("ix_notifications_user_name_id");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationPreferenceEntity", b =>
+                {
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_name");
+
+                    b.Property<bool>("Email")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("email");
+
+                    b.Property<bool>("Escalations")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalations");
+
+                    b.Property<bool>("InApp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("in_app");
+
+                    b.Property<bool>("Reminders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reminders");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("UserName")
+                        .HasName("pk_notification_preferences");
+
+                    b.ToTable("notification_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Oversight.NotificationSendEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_us");
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("NextAttemptUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_us");
+
+                    b.Property<long?>("SentUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_us");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_sends");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_sends_key");
+
+                    b.HasIndex("SentUs", "Failed", "NextAttemptUs")
+                        .HasDatabaseName("ix_notification_sends_sent_us_failed_next_attempt_us");
+
+                    b.ToTable("notification_sends", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
                 {
                     b.Property<string>("IndicatorCode")
@@ -1268,6 +1451,9 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_report_events");
 
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_events_ledger_sequence");
+
                     b.HasIndex("ReportId", "Id")
                         .HasDatabaseName("ix_report_events_report_id_id");
 
@@ -1398,6 +1584,9 @@ namespace Nris.Storage.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_report_versions");
+
+                    b.HasIndex("LedgerSequence")
+                        .HasDatabaseName("ix_report_versions_ledger_sequence");
 
                     b.HasIndex("ReportId", "Version")
                         .IsUnique()

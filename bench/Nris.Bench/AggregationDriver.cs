@@ -1,0 +1,399 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Nris.Core.Aggregation;
+using Nris.Core.Catalogue;
+using Nris.Core.DemoGeneration;
+using Nris.Core.Periods;
+using Nris.Core.Submissions;
+using Nris.Server.Aggregation;
+using Nris.Server.Catalogue;
+using Nris.Server.Ledger;
+using Nris.Server.Submissions;
+using Nris.Storage;
+using Nris.Testing;
+
+namespace Nris.Bench;
+
+/// <summary>
+/// <c>aggregation --sqlite FILE [--memory-values N] [--out DIR] [--queries N] [--fresh N]</c>: the aggregation figures of
+/// docs/benchmarks.md. On a database filled by <c>nris demo generate</c>: rebuild (read + build) and bytes per value,
+/// cell and children query latency, freshness (a commune's submission → the national aggregate), and the facts
+/// exported to CSV. With --memory-values: the same generator's facts built straight from memory (no database) at a
+/// larger scale, for build time, bytes and queries. For each CSV, PostgreSQL GROUP BY ROLLUP over the same facts in a
+/// throwaway cluster; DuckDB runs from bench/aggregation-duckdb/rollup.mjs over the same files.
+/// </summary>
+public static class AggregationDriver
+{
+    private const string Rollup =
+        "SELECT indicator, disagg, source, period, province, territory, sum(value) AS total FROM facts " +
+        "GROUP BY indicator, disagg, source, period, ROLLUP(province, territory)";
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        string? Get(string name) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var sqlite = Get("sqlite");
+        var memoryValues = long.Parse(Get("memory-values") ?? "0", CultureInfo.InvariantCulture);
+        var outDir = Get("out") ?? Path.Combine(Path.GetTempPath(), "nris-aggregation-bench");
+        var queries = int.Parse(Get("queries") ?? "20000", CultureInfo.InvariantCulture);
+        var fresh = int.Parse(Get("fresh") ?? "200", CultureInfo.InvariantCulture);
+        Directory.CreateDirectory(outDir);
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, {DateTime.UtcNow:u}");
+
+        var csvs = new List<(string Name, string Path, long Rows)>();
+        if (sqlite is not null)
+        {
+            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, ct));
+        }
+
+        if (memoryValues > 0)
+        {
+            csvs.Add(FromMemory(memoryValues, outDir, queries));
+        }
+
+        await using var cluster = await PostgresCluster.StartAsync(ct);
+        foreach (var (name, path, rows) in csvs)
+        {
+            await PostgresRollupAsync(cluster, name, path, rows, ct);
+        }
+
+        Console.WriteLine("DuckDB: node bench/aggregation-duckdb/rollup.mjs " + string.Join(' ', csvs.Select(c => c.Path)));
+        return 0;
+    }
+
+    private static async Task<(string, string, long)> FromDatabaseAsync(string file, string outDir, int queries, int fresh, CancellationToken ct)
+    {
+        var factory = new NrisDbContextFactory(new NrisStorageOptions { Provider = NrisStorageOptions.Sqlite, ConnectionString = "Data Source=" + file });
+        CatalogueSnapshot catalogue;
+        await using (var db = factory.CreateDbContext())
+        {
+            await new NrisDatabase(db).MigrateAsync(ct);
+            catalogue = new CatalogueSnapshot(await new CatalogueStore(db).LoadAsync(ct));
+        }
+
+        ProjectedValues values;
+        AggregationEngine engine;
+        long before, afterValues, afterEngine;
+        TimeSpan read, build;
+        await using (var db = factory.CreateDbContext())
+        {
+            before = Settle();
+            var watch = Stopwatch.StartNew();
+            (values, _) = await ProjectionReader.LoadCurrentAsync(db, catalogue, ct);
+            read = watch.Elapsed;
+            afterValues = Settle();
+            watch.Restart();
+            engine = AggregationEngine.Build(catalogue, values.Facts());
+            build = watch.Elapsed;
+            afterEngine = Settle();
+        }
+
+        var n = values.Count;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[db] {n:N0} current values, {engine.FactCount:N0} facts, {engine.AggregateCount:N0} aggregates; rebuild = read {read.TotalMilliseconds:F0} ms + build {build.TotalMilliseconds:F0} ms = {(read + build).TotalMilliseconds:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[db] bytes per value: current-values copy (ProjectedValues) {(afterValues - before) / (double)n:F1}, engine (facts + aggregates) {(afterEngine - afterValues) / (double)n:F1}, total {(afterEngine - before) / (double)n:F1}"));
+
+        var facts = values.Facts().ToList();
+        var csv = Path.Combine(outDir, "facts-db.csv");
+        var rows = Export(catalogue, facts, csv);
+        Queries("db", engine, facts, queries);
+        GC.KeepAlive(values);
+        engine.Dispose();
+
+        if (fresh > 0)
+        {
+            await FreshnessAsync(factory, file, fresh, ct);
+        }
+
+        return ("db", csv, rows);
+    }
+
+    private static (string, string, long) FromMemory(long target, string outDir, int queries)
+    {
+        var catalogue = DemoCatalogue();
+        var places = DemoPlaces.Read(new StreamReader(DataGenerator.FindUp(Path.Combine("reference", "vn-stats", "communes_2025_area_population.csv"))));
+        var generator = new DemoGenerator(places, target, seed: 1);
+        var facts = new List<Fact>((int)Math.Min(int.MaxValue / 2, target + 100_000));
+        long sequence = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var report in generator.Reports())
+        {
+            sequence++;
+            var own = report.ReporterCode[DemoGenerator.Committee("").Length..];
+            foreach (var v in report.Values)
+            {
+                if (v.Number is { } number)
+                {
+                    facts.Add(new Fact(v.IndicatorCode, v.Disaggregation, v.TerritoryCode ?? own, report.Period, report.RegimeCode, number, ObservationStatus.Normal, sequence));
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[memory] generated {facts.Count:N0} facts in {watch.Elapsed.TotalSeconds:F0} s"));
+        var before = Settle();
+        watch.Restart();
+        var engine = AggregationEngine.Build(catalogue, facts);
+        var build = watch.Elapsed;
+        var after = Settle();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[memory] build {build.TotalMilliseconds:F0} ms: {engine.FactCount:N0} facts, {engine.AggregateCount:N0} aggregates, engine {(after - before) / (double)facts.Count:F1} bytes per value"));
+        var csv = Path.Combine(outDir, "facts-memory.csv");
+        var rows = Export(catalogue, facts, csv);
+        Queries("memory", engine, facts, queries);
+        engine.Dispose();
+        return ("memory", csv, rows);
+    }
+
+    private static CatalogueSnapshot DemoCatalogue()
+    {
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(DataGenerator.FindUp(Path.Combine("reference", "organizations.json"))))!;
+        var sources = new Nris.Storage.Seed.CatalogueSources(Path.Combine(root, "reference"), Path.Combine(FindCatalogue(), "demo"));
+        return new CatalogueSnapshot(Nris.Storage.Seed.CatalogueSources.Merge(sources.ReadReference(), sources.ReadDemoCatalogue()));
+    }
+
+    private static string FindCatalogue()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "catalogue", "demo", "indicators.json")))
+            {
+                return Path.Combine(dir.FullName, "catalogue");
+            }
+        }
+
+        throw new FileNotFoundException("catalogue/demo not found above the bench binary");
+    }
+
+    // indicator, disaggregation, source, period, province, territory (empty for a province's own value), value.
+    private static long Export(CatalogueSnapshot catalogue, List<Fact> facts, string path)
+    {
+        var provinces = new Dictionary<(string, DateOnly), string>();
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("indicator,disagg,source,period,province,territory,value");
+        long rows = 0;
+        foreach (var f in facts)
+        {
+            if (!provinces.TryGetValue((f.TerritoryCode, f.Period.End), out var province))
+            {
+                var t = catalogue.Territories.Find(f.TerritoryCode, f.Period.End);
+                province = t is null ? "" : t.Level == TerritoryLevel.Province ? t.Code : t.ProvinceCode ?? t.ParentCode ?? "";
+                provinces[(f.TerritoryCode, f.Period.End)] = province;
+            }
+
+            var territory = province == f.TerritoryCode ? "" : f.TerritoryCode;
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{f.IndicatorCode},{f.Disaggregation},{f.SourceCode},{f.Period},{province},{territory},{f.Value}\n"));
+            rows++;
+        }
+
+        return rows;
+    }
+
+    private static void Queries(string label, AggregationEngine engine, List<Fact> facts, int count)
+    {
+        var random = new Random(7);
+        var series = facts.Select(f => (f.IndicatorCode, f.Period, f.SourceCode)).Distinct().ToArray();
+        var provinces = facts.Select(f => f.TerritoryCode).Where(c => c.Length == 2).Distinct().ToArray();
+        var communes = facts.Select(f => f.TerritoryCode).Where(c => c.Length > 2).Distinct().ToArray();
+        CellQuery Pick()
+        {
+            var (indicator, period, source) = series[random.Next(series.Length)];
+            var kind = random.Next(3);
+            var territory = kind == 0 ? "VN" : kind == 1 ? provinces[random.Next(provinces.Length)] : communes[random.Next(communes.Length)];
+            return new CellQuery(indicator, territory, period, SourceCode: random.Next(2) == 0 ? source : null);
+        }
+
+        var cells = Measure(count, () => engine.Cell(Pick()));
+        var children = Measure(Math.Max(100, count / 4), () =>
+        {
+            var (indicator, period, source) = series[random.Next(series.Length)];
+            var parent = random.Next(2) == 0 ? "VN" : provinces[random.Next(provinces.Length)];
+            return engine.Children(indicator, parent, period, sourceCode: source);
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{label}] cell query ({count:N0}, VN/province/commune, one source or preferred): p50 {cells.P50:F3} ms, p99 {cells.P99:F3} ms; children (VN's provinces or a province's communes): p50 {children.P50:F3} ms, p99 {children.P99:F3} ms"));
+    }
+
+    private static (double P50, double P99) Measure(int count, Func<object> query)
+    {
+        for (var i = 0; i < Math.Min(2000, count); i++)
+        {
+            query();
+        }
+
+        var times = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            query();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return (times[count / 2], times[Math.Min(count - 1, (int)(count * 0.99))]);
+    }
+
+    // A commune submits its quarterly report (KTXH-XA-QUY, 2025-Q3); a follower like the server's applies the ledger;
+    // timed from the start of the submission call and from its commit to the moment the national total holds it.
+    private static async Task FreshnessAsync(NrisDbContextFactory factory, string file, int count, CancellationToken ct)
+    {
+        var state = new CatalogueState();
+        await using (var db = factory.CreateDbContext())
+        {
+            state.Replace(new CatalogueSnapshot(await new CatalogueStore(db).LoadAsync(ct)));
+        }
+
+        var keyFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "instance-key.pem");
+        using var checkpoints = new CheckpointService(new LedgerOptions { CheckpointEvery = 1000, KeyFile = keyFile }, TimeProvider.System);
+        var notifier = new LedgerNotifier();
+        using var projection = new AggregationProjection(state, NullLogger<AggregationProjection>.Instance);
+        await using (var db = factory.CreateDbContext())
+        {
+            await projection.BuildAsync(db, ct);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var follower = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await using (var db = factory.CreateDbContext())
+                {
+                    await projection.CatchUpAsync(db, stop.Token);
+                }
+
+                try
+                {
+                    await notifier.WaitAsync(TimeSpan.FromMilliseconds(200), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }, ct);
+
+        var places = DemoPlaces.Read(new StreamReader(DataGenerator.FindUp(Path.Combine("reference", "vn-stats", "communes_2025_area_population.csv"))));
+        var quarter = Period.Quarter(2025, 3);
+        var national = new CellQuery("HOUSEHOLDS", "VN", quarter, SourceCode: "KTXH-XA-QUY");
+        var fromCall = new double[count];
+        var fromCommit = new double[count];
+        var done = 0;
+        foreach (var commune in places.Communes.Where((_, i) => i % 7 == 3))
+        {
+            if (done == count)
+            {
+                break;
+            }
+
+            var key = new ReportKey("KTXH-XA-QUY", quarter, DemoGenerator.Committee(commune.Code));
+            var households = 1000 + done;
+            var expected = (projection.Engine.Cell(national).Value ?? 0) + households;
+            List<ReportValue> values =
+            [
+                new("HOUSEHOLDS", "_T", null, households, null, null), new("POVERTY_RATE_MD", "_T", null, 3.1m, null, null),
+                new("HEALTH_INSURANCE_COVERAGE", "_T", null, 93.5m, null, null), new("RICE_OUTPUT", "_T", null, 1.2m, null, null),
+                new("BUDGET_REVENUE", "_T", null, 0.5m, null, null), new("DOSSIERS_RECEIVED", "_T", null, 300, null, null),
+                new("DOSSIERS_ONTIME", "_T", null, 290, null, null), new("TRAFFIC_ACCIDENTS", "_T", null, 1, null, null),
+            ];
+            var start = Stopwatch.GetTimestamp();
+            SubmissionResult result;
+            await using (var db = factory.CreateDbContext())
+            {
+                try
+                {
+                    result = await new SubmissionService(db, state, checkpoints, TimeProvider.System, notifier)
+                        .SubmitAsync(key, new SubmissionRequest(values), new SubmissionActor("bench", key.ReporterCode), ct);
+                }
+                catch (SubmissionException)
+                {
+                    continue; // already submitted by an earlier run
+                }
+            }
+
+            var committed = Stopwatch.GetTimestamp();
+            await projection.WaitForAsync(result.LedgerSequence, ct);
+            var visible = Stopwatch.GetTimestamp();
+            if (projection.Engine.Cell(national).Value != expected)
+            {
+                throw new InvalidOperationException("The national total does not hold the submission.");
+            }
+
+            fromCall[done] = Stopwatch.GetElapsedTime(start, visible).TotalMilliseconds;
+            fromCommit[done] = Stopwatch.GetElapsedTime(committed, visible).TotalMilliseconds;
+            done++;
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await follower;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Array.Sort(fromCall, 0, done);
+        Array.Sort(fromCommit, 0, done);
+        double P(double[] a, double q) => done == 0 ? double.NaN : a[Math.Min(done - 1, (int)(done * q))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[db] freshness over {done} commune submissions: submit call start → national total p50 {P(fromCall, 0.5):F1} ms, p99 {P(fromCall, 0.99):F1} ms; commit → national total p50 {P(fromCommit, 0.5):F1} ms, p99 {P(fromCommit, 0.99):F1} ms"));
+    }
+
+    private static async Task PostgresRollupAsync(PostgresCluster cluster, string name, string csv, long rows, CancellationToken ct)
+    {
+        var connectionString = await cluster.CreateDatabaseAsync("agg_" + name, ct);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using (var create = new NpgsqlCommand(
+            "CREATE UNLOGGED TABLE facts (indicator text, disagg text, source text, period text, province text, territory text, value numeric)", connection))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using (var writer = await connection.BeginTextImportAsync("COPY facts FROM STDIN (FORMAT csv, HEADER true)", ct))
+        using (var reader = new StreamReader(csv))
+        {
+            var buffer = new char[1 << 16];
+            int read;
+            while ((read = await reader.ReadAsync(buffer, ct)) > 0)
+            {
+                await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+
+        var load = watch.Elapsed;
+        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE facts", connection))
+        {
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+
+        var best = double.MaxValue;
+        long groups = 0;
+        for (var run = 0; run < 3; run++)
+        {
+            await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS rollup", connection))
+            {
+                await drop.ExecuteNonQueryAsync(ct);
+            }
+
+            watch.Restart();
+            await using var command = new NpgsqlCommand("CREATE UNLOGGED TABLE rollup AS " + Rollup, connection) { CommandTimeout = 3600 };
+            groups = await command.ExecuteNonQueryAsync(ct);
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{name}] PostgreSQL {rows:N0} rows: COPY {load.TotalMilliseconds:F0} ms; GROUP BY ROLLUP into a table best of 3 {best:F0} ms ({groups:N0} groups)"));
+    }
+
+    private static long Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}

@@ -1,0 +1,30 @@
+// The DuckDB peer of the Nris aggregation benchmark: the same facts the bench driver exported (CSV: indicator,
+// disagg, source, period, province, territory, value), loaded into an in-memory DuckDB table, then the same sums as
+// the PostgreSQL run: GROUP BY indicator, disaggregation, source, period, ROLLUP(province, territory), materialized.
+// Usage: npm install && node rollup.mjs facts-db.csv [facts-memory.csv ...]
+import { DuckDBInstance } from '@duckdb/node-api';
+import os from 'node:os';
+
+const rollup = `CREATE OR REPLACE TABLE rollup AS
+  SELECT indicator, disagg, source, period, province, territory, sum(value) AS total FROM facts
+  GROUP BY indicator, disagg, source, period, ROLLUP(province, territory)`;
+
+for (const file of process.argv.slice(2)) {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(os.cpus().length) });
+  const db = await instance.connect();
+  let start = performance.now();
+  await db.run(`CREATE TABLE facts AS SELECT * FROM read_csv('${file.replaceAll("'", "''")}', header = true,
+    columns = {'indicator': 'VARCHAR', 'disagg': 'VARCHAR', 'source': 'VARCHAR', 'period': 'VARCHAR',
+               'province': 'VARCHAR', 'territory': 'VARCHAR', 'value': 'DECIMAL(28,6)'})`);
+  const load = performance.now() - start;
+  const rows = (await db.runAndReadAll('SELECT count(*) FROM facts')).getRows()[0][0];
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    start = performance.now();
+    await db.run(rollup);
+    best = Math.min(best, performance.now() - start);
+  }
+  const groups = (await db.runAndReadAll('SELECT count(*) FROM rollup')).getRows()[0][0];
+  console.log(`[${file}] DuckDB ${rows} rows (${os.cpus().length} threads): CSV load ${load.toFixed(0)} ms; GROUP BY ROLLUP into a table best of 3 ${best.toFixed(0)} ms (${groups} groups)`);
+  db.closeSync?.();
+}
