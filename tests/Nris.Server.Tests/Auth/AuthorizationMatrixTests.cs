@@ -281,6 +281,10 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Open data: published (public-regime) figures for everyone, signed in or not.
             ["GET /open-data"] = new(Same(Get("/open-data")), Open),
             ["GET /open-data/{Code}"] = new(Same(Get("/open-data/RETAIL_SALES")), Open),
+            ["GET /compliance"] = new(Same(Get("/compliance?regime=KTXH-TINH-THANG")), Open),
+            ["GET /oversight"] = new(i => Task.FromResult(Get($"/oversight?organization={(i ? InOrg : OutOrg)}")), Open),
+            ["POST /compliance"] = new(Same(new(HttpMethod.Post, "/compliance", new { })), WebForm),
+            ["POST /oversight"] = new(Same(new(HttpMethod.Post, "/oversight", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),
