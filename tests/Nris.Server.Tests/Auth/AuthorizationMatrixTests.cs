@@ -285,6 +285,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /oversight"] = new(i => Task.FromResult(Get($"/oversight?organization={(i ? InOrg : OutOrg)}")), Open),
             ["POST /compliance"] = new(Same(new(HttpMethod.Post, "/compliance", new { })), WebForm),
             ["POST /oversight"] = new(Same(new(HttpMethod.Post, "/oversight", new { })), WebForm),
+            // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
+            ["GET /admin"] = new(Same(Get("/admin")), Open),
+            ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),

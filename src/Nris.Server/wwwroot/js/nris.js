@@ -269,6 +269,23 @@
     if (e.target.matches('[data-nris-upload]')) { e.preventDefault(); upload(e.target); }
   });
 
+  // Administration buttons: one POST to the admin API with the antiforgery header, then the page again.
+  document.addEventListener('click', async e => {
+    const t = e.target.closest('[data-nris-post]');
+    if (!t) return;
+    const lang = document.documentElement.lang;
+    const error = document.querySelector('[data-nris-action-error]');
+    if (error) error.classList.add('d-none');
+    t.disabled = true;
+    const c = await csrf();
+    const r = await fetch(t.dataset.nrisPost, { method: 'POST', credentials: 'same-origin', headers: { [c.headerName]: c.token } });
+    if (r.ok) { location.reload(); return; }
+    t.disabled = false;
+    let p = null;
+    try { p = await r.json(); } catch (x) { /* not a problem document */ }
+    if (error) { error.textContent = problemText(p, lang) || String(r.status); error.classList.remove('d-none'); }
+  });
+
   function start() { renderAll(); startWall(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
