@@ -6,6 +6,12 @@ using static Nris.Core.Tests.Aggregation.AggregationTestCatalogue;
 
 namespace Nris.Core.Tests.Aggregation;
 
+/// <summary>Measures the managed heap, so it must run alone: other tests allocating or freeing in the same process
+/// at the same time would move the measurement (a parallel test's freed memory once made it negative).</summary>
+[CollectionDefinition(nameof(HeapMeasurement), DisableParallelization = true)]
+public sealed class HeapMeasurement;
+
+[Collection(nameof(HeapMeasurement))]
 public sealed class AggregationSizeTests
 {
     [Fact]
