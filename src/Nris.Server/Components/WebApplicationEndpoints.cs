@@ -80,7 +80,7 @@ public static class WebApplicationEndpoints
     });
 
     private static IResult Export(
-        string file, string? territory, string? periodicity, string? mode, string? period, string? lang,
+        string file, string? territory, string? periodicity, string? mode, string? period, string? lang, string? open,
         AccessScope access, CatalogueState catalogue, AggregationProjection projection, TimeProvider clock)
     {
         var dot = file.LastIndexOf('.');
@@ -114,6 +114,12 @@ public static class WebApplicationEndpoints
                 return Problems.BadRequest("period", $"'{Query.Truncate(period)}' is not a period code, e.g. 2026-M05.", $"'{Query.Truncate(period)}' không phải mã kỳ báo cáo, ví dụ 2026-M05.");
             }
             chosen = parsed;
+        }
+
+        // The open-data pages ask for the anonymous view (open=true): only published figures, whoever is signed in.
+        if (string.Equals(open, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            access = AccessScope.Anonymous;
         }
 
         var today = VietnamTime.Today(clock);

@@ -19,4 +19,22 @@ public static class ChartJson
         yAxis = new { type = "value", show = false, scale = true },
         series = new[] { new { type = "line", data = values.ToArray(), smooth = true, symbol = "none", lineStyle = new { width = 2, color = "#9b1c1c" }, areaStyle = new { color = "rgba(155,28,28,0.08)" } } },
     };
+
+    /// <summary>A labelled series over periods: a line (or bars for yearly figures), with axes.</summary>
+    public static object Series(IEnumerable<string> labels, IEnumerable<decimal?> values, string name, bool bars = false, bool large = false) => new
+    {
+        tooltip = new { trigger = "axis" },
+        grid = new { left = large ? 110 : 64, right = 16, top = 16, bottom = large ? 48 : 32 },
+        textStyle = large ? new { fontSize = 22 } : null,
+        xAxis = new { type = "category", data = labels.ToArray(), axisLabel = large ? new { fontSize = 26 } : null },
+        yAxis = new { type = "value", scale = !bars, axisLabel = large ? new { fontSize = 26 } : null },
+        series = new[]
+        {
+            new
+            {
+                type = bars ? "bar" : "line", name, data = values.ToArray(), smooth = true, symbolSize = large ? 10 : 4,
+                lineStyle = new { width = large ? 5 : 3, color = "#9b1c1c" }, itemStyle = new { color = bars ? "#1d4f91" : "#9b1c1c" },
+            },
+        },
+    };
 }

@@ -61,6 +61,50 @@ public sealed class Dashboards(AccessScope access, CatalogueSnapshot catalogue, 
         return null;
     }
 
+    /// <summary>
+    /// The indicators the caller may see figures of: those carried by a regime (latest version) whose classification
+    /// the caller's scope reaches. For an anonymous caller these are the published indicators — the ones carried by a
+    /// regime classified <c>public</c> (see docs/web.md, "Open data").
+    /// </summary>
+    public static IReadOnlyList<Indicator> Visible(CatalogueSnapshot catalogue, AccessScope access) =>
+        [.. catalogue.RegimeCodes.Select(catalogue.LatestRegime).OfType<Regime>()
+            .Where(access.CanReadRegime)
+            .SelectMany(r => r.Rows.Select(row => row.IndicatorCode)).Distinct(StringComparer.Ordinal)
+            .Select(code => catalogue.Indicators.GetValueOrDefault(code)).OfType<Indicator>()
+            .OrderBy(i => i.Code, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The last <paramref name="count"/> periods of an indicator at a territory, ending at the latest period with a value
+    /// (looking back at most 40 periods); empty when there is no value at all.
+    /// </summary>
+    public IReadOnlyList<(Period Period, decimal? Value)> Series(Indicator indicator, string territory, DateOnly today, int count = 12)
+    {
+        var periodicity = PeriodicityOf(indicator);
+        var last = Period.Containing(today, periodicity);
+        var found = false;
+        for (var i = 0; i < 40; i++, last = last.Previous())
+        {
+            if (Cell(indicator.Code, territory, last)?.Value is not null)
+            {
+                found = true;
+                break;
+            }
+        }
+
+        if (!found)
+        {
+            return [];
+        }
+
+        var points = new List<(Period, decimal?)>();
+        for (var (p, i) = (last, 0); i < count; i++, p = p.Previous())
+        {
+            points.Add((p, Cell(indicator.Code, territory, p)?.Value));
+        }
+        points.Reverse();
+        return points;
+    }
+
     /// <summary>Invariant numbers for chart options (files and scripts never see the screen format).</summary>
     public static string Invariant(decimal? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "null";
 }

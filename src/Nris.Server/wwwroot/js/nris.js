@@ -129,6 +129,7 @@
       if (fresh) { el.innerHTML = fresh.innerHTML; }
     });
     renderAll();
+    showWall();
     document.body.dataset.liveVersion = String((Number(document.body.dataset.liveVersion) || 0) + 1);
   }
 
@@ -149,8 +150,145 @@
     document.body.dataset.live = 'connected';
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => renderAll());
-  else renderAll();
+  // The operations centre's wall: one screen at a time, the next every data-nris-rotate seconds; arrows and space
+  // (or the buttons) step and pause. The current screen survives a live refresh of the panels.
+  const wall = { index: -1, paused: false, timer: null };
+  function showWall() {
+    const host = document.querySelector('[data-nris-rotate]');
+    if (!host) return;
+    const panels = host.querySelectorAll('.nris-wall-panel');
+    if (panels.length === 0) return;
+    if (wall.index < 0) wall.index = Number(host.dataset.start) || 0;
+    wall.index = ((wall.index % panels.length) + panels.length) % panels.length;
+    panels.forEach((p, i) => { p.hidden = i !== wall.index; });
+    host.dataset.screen = String(wall.index);
+    // A chart drawn while hidden has no size: resize the visible screen's charts.
+    panels[wall.index].querySelectorAll('[data-chart]').forEach(el => { const c = echarts.getInstanceByDom(el); if (c) c.resize(); });
+  }
+  function stepWall(delta) { wall.index += delta; showWall(); }
+  function startWall() {
+    const host = document.querySelector('[data-nris-rotate]');
+    if (!host) return;
+    showWall();
+    const seconds = Math.max(10, Number(host.dataset.nrisRotate) || 20);
+    wall.timer = setInterval(() => { if (!wall.paused) stepWall(1); }, seconds * 1000);
+    document.addEventListener('keydown', e => {
+      if (e.target.closest('input,select,textarea')) return;
+      if (e.key === 'ArrowRight') stepWall(1);
+      else if (e.key === 'ArrowLeft') stepWall(-1);
+      else if (e.key === ' ' && !e.target.closest('button,a')) { e.preventDefault(); wall.paused = !wall.paused; host.dataset.paused = String(wall.paused); }
+    });
+  }
+  document.addEventListener('click', e => {
+    const t = e.target.closest('[data-nris-wall]');
+    if (!t) return;
+    const host = document.querySelector('[data-nris-rotate]');
+    const what = t.dataset.nrisWall;
+    if (what === 'next') stepWall(1);
+    else if (what === 'prev') stepWall(-1);
+    else if (what === 'pause') { wall.paused = !wall.paused; if (host) host.dataset.paused = String(wall.paused); }
+    else if (what === 'fullscreen' && document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+  });
+
+  // Data entry: a pause in typing saves the draft and checks the report through the page's own form post (the same
+  // services as "Save draft"), then shows each cell's messages from the answer without touching what the user types.
+  const autosave = { timer: null, busy: false, again: false };
+  function scheduleAutosave(form) {
+    clearTimeout(autosave.timer);
+    autosave.timer = setTimeout(() => runAutosave(form), 1200);
+  }
+  async function runAutosave(form) {
+    if (autosave.busy) { autosave.again = true; return; }
+    autosave.busy = true;
+    const status = form.querySelector('[data-testid=autosave]');
+    if (status) status.textContent = status.dataset.saving;
+    try {
+      const data = new FormData(form);
+      data.set('action', 'draft');
+      const r = await fetch(location.pathname, { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(data) });
+      if (!r.ok) { if (status) status.textContent = ''; return; }
+      const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+      document.querySelectorAll('td.nris-cell').forEach(td => {
+        const input = td.querySelector('input');
+        const freshInput = input && doc.getElementById(input.id);
+        if (!freshInput) return;
+        const fresh = freshInput.closest('td');
+        input.className = freshInput.className;
+        if (freshInput.hasAttribute('aria-describedby')) input.setAttribute('aria-describedby', freshInput.getAttribute('aria-describedby'));
+        else input.removeAttribute('aria-describedby');
+        Array.from(td.children).forEach(c => { if (c !== input && c.tagName !== 'LABEL') c.remove(); });
+        Array.from(fresh.children).forEach(c => { if (c.tagName !== 'INPUT' && c.tagName !== 'LABEL') td.appendChild(document.importNode(c, true)); });
+      });
+      const explain = form.querySelector('[data-nris-explain]');
+      const freshExplain = doc.querySelector('[data-nris-explain]');
+      if (explain && freshExplain && !explain.contains(document.activeElement)) explain.innerHTML = freshExplain.innerHTML;
+      const message = doc.querySelector('[data-testid=entry-message]');
+      if (status) {
+        const ok = message && message.classList.contains('alert-success');
+        status.textContent = ok ? status.dataset.saved + new Date().toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN')
+          : (message ? message.textContent : '');
+        status.classList.toggle('text-danger', !ok);
+      }
+      form.dataset.autosaved = String((Number(form.dataset.autosaved) || 0) + 1);
+    } finally {
+      autosave.busy = false;
+      if (autosave.again) { autosave.again = false; scheduleAutosave(form); }
+    }
+  }
+  document.addEventListener('input', e => {
+    const form = e.target.closest('form[data-nris-autosave=true]');
+    if (form && e.target.matches('input[name^="cell."],textarea[name^="explain."],input[name=reason]')) scheduleAutosave(form);
+  });
+
+  // Upload of a filled file: the exchange import endpoint, as a draft; then the page shows the draft.
+  async function upload(form) {
+    const lang = document.documentElement.lang;
+    const error = form.parentElement.querySelector('[data-nris-upload-error]');
+    error.classList.add('d-none');
+    const file = form.file.files[0];
+    if (!file) return;
+    const t = await csrf();
+    const r = await fetch(form.dataset.nrisUpload + '?mode=draft&format=' + encodeURIComponent(form.format.value), {
+      method: 'POST', credentials: 'same-origin', headers: { [t.headerName]: t.token, 'Content-Type': 'application/octet-stream' }, body: file
+    });
+    if (r.ok) { location.reload(); return; }
+    let p = null;
+    try { p = await r.json(); } catch (e) { /* not a problem document */ }
+    error.textContent = problemText(p, lang) || (lang === 'en' ? 'The file was not accepted.' : 'Tệp không được chấp nhận.');
+    const list = document.createElement('ul');
+    list.className = 'mb-0 mt-1';
+    ((p && p.errors) || []).slice(0, 50).forEach(x => {
+      const li = document.createElement('li');
+      li.textContent = x.field + ': ' + (lang === 'en' ? x.messageEn : x.messageVi);
+      list.appendChild(li);
+    });
+    if (list.children.length) error.appendChild(list);
+    error.classList.remove('d-none');
+  }
+  document.addEventListener('submit', e => {
+    if (e.target.matches('[data-nris-upload]')) { e.preventDefault(); upload(e.target); }
+  });
+
+  // Administration buttons: one POST to the admin API with the antiforgery header, then the page again.
+  document.addEventListener('click', async e => {
+    const t = e.target.closest('[data-nris-post]');
+    if (!t) return;
+    const lang = document.documentElement.lang;
+    const error = document.querySelector('[data-nris-action-error]');
+    if (error) error.classList.add('d-none');
+    t.disabled = true;
+    const c = await csrf();
+    const r = await fetch(t.dataset.nrisPost, { method: 'POST', credentials: 'same-origin', headers: { [c.headerName]: c.token } });
+    if (r.ok) { location.reload(); return; }
+    t.disabled = false;
+    let p = null;
+    try { p = await r.json(); } catch (x) { /* not a problem document */ }
+    if (error) { error.textContent = problemText(p, lang) || String(r.status); error.classList.remove('d-none'); }
+  });
+
+  function start() { renderAll(); startWall(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
   window.addEventListener('load', () => { startLive().catch(() => { document.body.dataset.live = 'failed'; }); });
 
   window.nris = { chart, png, renderAll, chartById: (id, option) => chart(document.getElementById(id), option) };
