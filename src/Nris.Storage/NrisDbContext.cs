@@ -63,6 +63,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
+    public DbSet<Exchange.ExchangeMappingEntity> ExchangeMappings => Set<Exchange.ExchangeMappingEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -136,6 +137,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
 
         SubmissionModel.Configure(modelBuilder);
         Oversight.OversightModel.Configure(modelBuilder);
+        Exchange.ExchangeModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 
