@@ -63,6 +63,10 @@ public static class NrisApp
         services.AddOversight(configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
+        services.AddSingleton(Federation.FederationOptions.FromConfiguration(configuration));
+        services.AddScoped<Federation.FederationReceiver>();
+        services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
+        services.AddHostedService<Federation.FederationOutbox>();
         services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
@@ -147,6 +151,7 @@ public static class NrisApp
         app.MapSubmissionEndpoints();
         app.MapLedgerEndpoints();
         app.MapProvenanceEndpoints();
+        Federation.FederationEndpoints.MapFederationEndpoints(app);
         app.MapOversightEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);

@@ -60,6 +60,10 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<CurrentValueEntity> CurrentValues => Set<CurrentValueEntity>();
     public DbSet<DraftEntity> Drafts => Set<DraftEntity>();
     public DbSet<IdempotencyKeyEntity> IdempotencyKeys => Set<IdempotencyKeyEntity>();
+    public DbSet<Federation.FederationInstanceEntity> FederationInstances => Set<Federation.FederationInstanceEntity>();
+    public DbSet<Federation.FederationEntryEntity> FederationEntries => Set<Federation.FederationEntryEntity>();
+    public DbSet<Federation.FederationIncidentEntity> FederationIncidents => Set<Federation.FederationIncidentEntity>();
+    public DbSet<Federation.FederationOutboxEntity> FederationOutbox => Set<Federation.FederationOutboxEntity>();
     public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
@@ -136,6 +140,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         });
 
         SubmissionModel.Configure(modelBuilder);
+        Federation.FederationModel.Configure(modelBuilder);
         Oversight.OversightModel.Configure(modelBuilder);
         Exchange.ExchangeModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);

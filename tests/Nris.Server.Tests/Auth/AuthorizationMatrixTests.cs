@@ -305,6 +305,26 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/ledger/public-key"] = new(Same(Get("/api/ledger/public-key")), Open),
             ["POST /api/admin/ledger/verify"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/verify", new { })), SystemOnly(200)),
             ["POST /api/admin/ledger/checkpoints"] = new(Same(new(HttpMethod.Post, "/api/admin/ledger/checkpoints", new { })), SystemOnly(201)),
+            // Federation (issue #9): forwarding is for reporters (a child's client); an unregistered instance does not exist.
+            ["POST /api/federation/entries"] = new(Same(new(HttpMethod.Post, "/api/federation/entries", new
+            {
+                instanceId = "matrix-none", originHead = 1,
+                entries = new[] { new { sequence = 1, kind = "submission.submitted", timeUs = 0, previousHash = new string('0', 64), hash = new string('0', 64) } },
+            })), (c, _) => c switch
+            {
+                Caller.Anonymous => 401,
+                Caller.SystemAdmin or Caller.ClientHanoi or Caller.ReporterHanoiCommune => 404,
+                _ => 403,
+            }),
+            ["GET /api/federation/instances"] = new(Same(Get("/api/federation/instances")), Admin(200, 200)),
+            ["GET /api/federation/origin"] = new(Same(Get("/api/federation/origin?sequence=1")), Authenticated(404)),
+            ["POST /api/admin/federation/instances"] = new(async _ => new Target(HttpMethod.Post, "/api/admin/federation/instances", new
+            {
+                instanceId = "m" + Guid.NewGuid().ToString("N")[..12], organizationCode = InOrg,
+                publicKeyPem = (await admin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString(),
+            }), SystemOnly(201)),
+            ["POST /api/admin/federation/instances/{instanceId}/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/instances/matrix-none/resume", new { })), SystemOnly(404)),
+            ["GET /api/admin/federation/outbox"] = new(Same(Get("/api/admin/federation/outbox")), SystemOnly(200)),
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
             ["* /health"] = new(Same(Get("/health")), Open),
             ["GET /api/territories"] = new(Same(Get("/api/territories?level=province")), Open),

@@ -30,7 +30,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output.TakeLast(60));
 
     /// <summary>Starts the server and returns once Kestrel listens (after migration, seeding and the catalogue load).</summary>
-    public static async Task<ServerProcess> StartAsync(string provider, string connectionString, string directory, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(
+        string provider, string connectionString, string directory, CancellationToken ct, IEnumerable<string>? extraArguments = null)
     {
         var binaries = AppContext.BaseDirectory;
         var start = new ProcessStartInfo
@@ -59,6 +60,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             "--Logging:Console:FormatterName=simple",
         })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // Later arguments override earlier ones with the same key (e.g. a fixed --urls for a process that is restarted).
+        foreach (var argument in extraArguments ?? [])
         {
             start.ArgumentList.Add(argument);
         }

@@ -713,6 +713,212 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("exchange_mappings", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("OriginSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("origin_sequence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LocalSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("local_sequence");
+
+                    b.Property<byte[]>("OriginHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("origin_hash");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<long>("ReceivedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_us");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
+
+                    b.HasKey("InstanceId", "OriginSequence")
+                        .HasName("pk_federation_entries");
+
+                    b.HasIndex("LocalSequence")
+                        .HasDatabaseName("ix_federation_entries_local_sequence");
+
+                    b.ToTable("federation_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationIncidentEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("message_vi");
+
+                    b.Property<long>("OriginSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("origin_sequence");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_federation_incidents");
+
+                    b.HasIndex("InstanceId", "Id")
+                        .HasDatabaseName("ix_federation_incidents_instance_id_id");
+
+                    b.ToTable("federation_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationInstanceEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("AppliedCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("applied_count");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("error_count");
+
+                    b.Property<long>("LastCheckpointSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_checkpoint_sequence");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<byte[]>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long?>("LastReceivedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_received_us");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long>("OriginHead")
+                        .HasColumnType("bigint")
+                        .HasColumnName("origin_head");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("public_key_pem");
+
+                    b.Property<long>("RegisteredUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("registered_us");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_federation_instances");
+
+                    b.ToTable("federation_instances", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationOutboxEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcknowledgedSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("acknowledged_sequence");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<long?>("LastSuccessUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_success_us");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Name")
+                        .HasName("pk_federation_outbox");
+
+                    b.ToTable("federation_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Identity.ApiClientEntity", b =>
                 {
                     b.Property<string>("Id")

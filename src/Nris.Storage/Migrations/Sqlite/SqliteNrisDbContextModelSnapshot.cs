@@ -688,6 +688,210 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("exchange_mappings", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("OriginSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin_sequence");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LocalSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("local_sequence");
+
+                    b.Property<byte[]>("OriginHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("origin_hash");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_hash");
+
+                    b.Property<long>("ReceivedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_us");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shared");
+
+                    b.HasKey("InstanceId", "OriginSequence")
+                        .HasName("pk_federation_entries");
+
+                    b.HasIndex("LocalSequence")
+                        .HasDatabaseName("ix_federation_entries_local_sequence");
+
+                    b.ToTable("federation_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationIncidentEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_vi");
+
+                    b.Property<long>("OriginSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin_sequence");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_federation_incidents");
+
+                    b.HasIndex("InstanceId", "Id")
+                        .HasDatabaseName("ix_federation_incidents_instance_id_id");
+
+                    b.ToTable("federation_incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationInstanceEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("AppliedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("applied_count");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("error_count");
+
+                    b.Property<long>("LastCheckpointSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_checkpoint_sequence");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<byte[]>("LastHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long?>("LastReceivedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_received_us");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long>("OriginHead")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("origin_head");
+
+                    b.Property<string>("PublicKeyPem")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("public_key_pem");
+
+                    b.Property<long>("RegisteredUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("registered_us");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_federation_instances");
+
+                    b.ToTable("federation_instances", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationOutboxEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AcknowledgedSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_sequence");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<long?>("LastSuccessUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_us");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Name")
+                        .HasName("pk_federation_outbox");
+
+                    b.ToTable("federation_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Identity.ApiClientEntity", b =>
                 {
                     b.Property<string>("Id")
