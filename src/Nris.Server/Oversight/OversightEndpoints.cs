@@ -58,6 +58,10 @@ public static class OversightEndpoints
             .WithSummary("An organization's reporting record over one year: on-time %, completeness, revisions after acceptance, returns.");
         group.MapGet("/targets", Targets).RequireNrisAccess(NrisAccess.Public)
             .WithSummary("Assigned targets of a year with their progress: actual vs the pace needed, on track / at risk / off track. Only targets whose figures the caller may read.");
+        group.MapGet("/cross-checks", CrossChecksAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("Cross-check discrepancies of one period: the same quantity from two sources (e.g. a province and the responsible ministry) beyond tolerance, with both values, their provenance, the gap and since when. Only pairs the caller may read on both sides.");
+        group.MapGet("/hot-issues", HotIssuesAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("What needs attention now, most serious first: targets off track or at risk, cross-check discrepancies of the last two months; each with a one-line vi/en explanation and an evidence link. Scoped like its sources.");
         group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("The caller's own in-app notifications (reminders and escalations), newest first.");
         group.MapPost("/notifications/{id:long}/read", MarkReadAsync).RequireNrisAccess(NrisAccess.Authenticated)
@@ -82,6 +86,48 @@ public static class OversightEndpoints
 
         return Query.TryInt(year, "year", VietnamTime.Today(clock).Year, 2000, 2100, out var y, out var problem)
             ? TypedResults.Ok(targets.Progress(access, y, string.IsNullOrWhiteSpace(territory) ? null : territory.Trim()))
+            : problem;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<CrossCheckDiscrepancyDto>>, ProblemHttpResult>> CrossChecksAsync(
+        string? period, string? rule, AccessScope access, CrossCheckService crossChecks, CancellationToken ct)
+    {
+        if (!crossChecks.IsReady)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "not-ready", "Not ready", "Chưa sẵn sàng",
+                "The aggregates are still being built; try again shortly.", "Số liệu tổng hợp đang được dựng; vui lòng thử lại sau.");
+        }
+
+        if (period is null)
+        {
+            return Problems.BadRequest("period", "'period' is required, e.g. 2026-M03.", "Thiếu tham số 'period', ví dụ 2026-M03.");
+        }
+
+        if (!TryPeriod(period, "period", out var p, out var problem))
+        {
+            return problem;
+        }
+
+        var code = string.IsNullOrWhiteSpace(rule) ? null : rule.Trim();
+        if (code is not null && !crossChecks.Rules.Any(r => r.Code == code))
+        {
+            return Problems.NotFound("Cross-check", Query.Truncate(code), "Quy tắc kiểm tra chéo");
+        }
+
+        return TypedResults.Ok(await crossChecks.CheckAsync(access, p, code, ct));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<HotIssueDto>>, ProblemHttpResult>> HotIssuesAsync(
+        string? take, AccessScope access, HotIssuesService hotIssues, CancellationToken ct)
+    {
+        if (!hotIssues.IsReady)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "not-ready", "Not ready", "Chưa sẵn sàng",
+                "The aggregates are still being built; try again shortly.", "Số liệu tổng hợp đang được dựng; vui lòng thử lại sau.");
+        }
+
+        return Query.TryInt(take, "take", 20, 1, HotIssuesService.MaxTake, out var n, out var problem)
+            ? TypedResults.Ok(await hotIssues.GetAsync(access, n, ct))
             : problem;
     }
 

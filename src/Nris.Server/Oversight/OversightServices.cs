@@ -10,6 +10,8 @@ public static class OversightServices
         services.AddSingleton<ComplianceService>();
         services.AddSingleton<ReminderService>();
         services.AddSingleton<TargetService>();
+        services.AddSingleton<CrossCheckService>();
+        services.AddSingleton<HotIssuesService>();
         services.AddHostedService<OversightFollower>();
         return services;
     }

@@ -414,6 +414,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
             // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
+            ["GET /api/oversight/cross-checks"] = new(Same(Get("/api/oversight/cross-checks?period=2026-M03")), Authenticated(200)),
+            ["GET /api/oversight/hot-issues"] = new(Same(Get("/api/oversight/hot-issues?take=5")), Authenticated(200)),
             // Notifications and their preferences are a user's own: an API client has none (400).
             ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
             ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),

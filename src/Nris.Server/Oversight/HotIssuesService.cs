@@ -1,0 +1,73 @@
+using System.Globalization;
+using Nris.Core.Oversight;
+using Nris.Core.Periods;
+using Nris.Core.Security;
+using Nris.Server.Hosting;
+
+namespace Nris.Server.Oversight;
+
+/// <summary>One hot issue: what, how serious (larger first), one line in Vietnamese and English, and where the evidence is.</summary>
+/// <param name="Kind"><c>target</c> (a target off track or at risk) or <c>cross-check</c> (two sources disagree).</param>
+/// <param name="Score">The size of the problem as a share: a target's shortfall against the pace needed (doubled when
+/// off track), a cross-check's relative gap.</param>
+/// <param name="Code">The target's or the cross-check rule's code.</param>
+/// <param name="Indicator">The indicator concerned.</param>
+/// <param name="Territory">The territory concerned.</param>
+/// <param name="Period">The period concerned (a target's latest reported period).</param>
+/// <param name="ExplanationVi">One line in Vietnamese.</param>
+/// <param name="ExplanationEn">The same in English.</param>
+/// <param name="EvidenceLink">The API answer the issue comes from.</param>
+public sealed record HotIssueDto(
+    string Kind, double Score, string Code, string? Indicator, string? Territory, string? Period,
+    string ExplanationVi, string ExplanationEn, string EvidenceLink);
+
+/// <summary>
+/// The hot-issues feed (vấn đề nổi cộm): one ranked list of what needs attention now, joined from the other oversight
+/// services and scoped like them. Today it joins the targets off track or at risk this year and the cross-check
+/// discrepancies of the last two months. Pages call <see cref="GetAsync"/> in-process; the API is
+/// <c>GET /api/oversight/hot-issues</c>.
+/// </summary>
+public sealed class HotIssuesService(TargetService targets, CrossCheckService crossChecks, TimeProvider clock)
+{
+    /// <summary>The most issues one call returns.</summary>
+    public const int MaxTake = 100;
+
+    /// <summary>Whether the aggregates the feed reads are built.</summary>
+    public bool IsReady => targets.IsReady && crossChecks.IsReady;
+
+    /// <summary>The <paramref name="take"/> most serious issues the caller may see, most serious first.</summary>
+    public async Task<IReadOnlyList<HotIssueDto>> GetAsync(AccessScope scope, int take, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, MaxTake);
+        var today = VietnamTime.Today(clock);
+        var issues = new List<HotIssueDto>();
+        foreach (var t in targets.Progress(scope, today.Year))
+        {
+            if (t.Status is not (TargetStatus.OffTrack or TargetStatus.AtRisk) || t.Actual is not { } actual || t.Needed is not { } needed)
+            {
+                continue;
+            }
+
+            var shortfall = needed == 0 ? 1.0 : (double)(Math.Abs(needed - actual) / Math.Abs(needed));
+            issues.Add(new HotIssueDto("target", t.Status == TargetStatus.OffTrack ? 2 * shortfall : shortfall, t.Code, t.Indicator,
+                t.Territory, t.LastPeriod, t.ExplanationVi, t.ExplanationEn,
+                string.Create(CultureInfo.InvariantCulture, $"/api/oversight/targets?year={t.Year}&territory={Uri.EscapeDataString(t.Territory)}")));
+        }
+
+        var thisMonth = Period.Month(today.Year, today.Month);
+        foreach (var period in new[] { thisMonth.Previous(), thisMonth.Previous().Previous() })
+        {
+            foreach (var d in await crossChecks.CheckAsync(scope, period, null, ct))
+            {
+                issues.Add(new HotIssueDto("cross-check", (double)(d.RelativeGap ?? 1m), d.Rule, d.Indicator, d.Territory, d.Period,
+                    d.ExplanationVi, d.ExplanationEn,
+                    $"/api/oversight/cross-checks?period={d.Period}&rule={Uri.EscapeDataString(d.Rule)}"));
+            }
+        }
+
+        return [.. issues.OrderByDescending(i => i.Score).ThenBy(i => i.Kind, StringComparer.Ordinal)
+            .ThenBy(i => i.Code, StringComparer.Ordinal).ThenBy(i => i.Territory, StringComparer.Ordinal).Take(take)];
+    }
+}
