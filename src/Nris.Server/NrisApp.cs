@@ -155,6 +155,7 @@ public static class NrisApp
         app.MapOversightEndpoints();
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
+        Exchange.ExchangeMappingEndpoints.MapExchangeMappingEndpoints(app);
         app.MapWebApplication();
     }
 

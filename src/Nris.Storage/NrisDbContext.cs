@@ -67,6 +67,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
+    public DbSet<Exchange.ExchangeMappingEntity> ExchangeMappings => Set<Exchange.ExchangeMappingEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -141,6 +142,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         SubmissionModel.Configure(modelBuilder);
         Federation.FederationModel.Configure(modelBuilder);
         Oversight.OversightModel.Configure(modelBuilder);
+        Exchange.ExchangeModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

@@ -10,6 +10,7 @@ using Nris.Exchange.Adx;
 using Nris.Exchange.Csv;
 using Nris.Exchange.Dhis2;
 using Nris.Exchange.Excel;
+using Nris.Exchange.Mapping;
 using Nris.Exchange.Model;
 using Nris.Exchange.Sdmx;
 using Nris.Server.Api;
@@ -56,7 +57,7 @@ public static class ExchangeEndpoints
         one.MapGet("/form.xlsx", FormAsync).RequireNrisAccess(Role.Reporter)
             .WithSummary("The report's Excel form (.xlsx), pre-filled with the reporter's draft or current values.");
         one.MapPost("/import", ImportAsync).RequireNrisAccess(Role.Reporter).RequireRateLimiting(SecurityServices.SubmissionRateLimit)
-            .WithSummary("Import a file (format=excel|csv|sdmx-ml|sdmx-json|sdmx-csv|dhis2-json|dhis2-xml|dhis2-csv|adx) as a draft (mode=draft) or a submission (mode=submit); dryRun=true only reads it.");
+            .WithSummary("Import a file (format=excel|csv|sdmx-ml|sdmx-json|sdmx-csv|dhis2-json|dhis2-xml|dhis2-csv|adx) as a draft (mode=draft) or a submission (mode=submit); mapping=name translates partner codes through a stored mapping; dryRun=true only reads it.");
         one.MapGet("/export", ExportAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("The report's current values as format=csv|dhis2-json|dhis2-xml|dhis2-csv|adx.");
         return routes;
@@ -129,8 +130,8 @@ public static class ExchangeEndpoints
 
     // ------------------------------------------------------------------ import
 
-    private static async Task<IResult> ImportAsync(string regime, string period, string reporter, string? format, string? mode, string? dryRun,
-        HttpContext http, AccessScope scope, SubmissionService service, CatalogueState catalogue, IConfiguration configuration, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(string regime, string period, string reporter, string? format, string? mode, string? dryRun, string? mapping,
+        HttpContext http, AccessScope scope, SubmissionService service, CatalogueState catalogue, IConfiguration configuration, NrisDbContext db, CancellationToken ct)
     {
         if (LocateAsReporter(regime, period, reporter, scope, service, out var at) is { } problem)
         {
@@ -155,6 +156,30 @@ public static class ExchangeEndpoints
         if (!string.IsNullOrWhiteSpace(dryRun) && !bool.TryParse(dryRun.Trim(), out dry))
         {
             return Problems.BadRequest("dryRun", "dryRun is true or false.", "dryRun là true hoặc false.");
+        }
+
+        // A stored partner mapping (mapping=name) translates a DHIS2, ADX or SDMX message's codes into the regime's.
+        ExchangeMapping? table = null;
+        if (!string.IsNullOrWhiteSpace(mapping))
+        {
+            if (f is "excel" or "csv")
+            {
+                return Problems.BadRequest("mapping", "A mapping applies to DHIS2, ADX and SDMX messages, not to the Excel form or our CSV.",
+                    "Bảng ánh xạ chỉ dùng cho tệp DHIS2, ADX và SDMX, không dùng cho biểu mẫu Excel hay CSV của Nris.");
+            }
+
+            if (!ExchangeMapping.IsValidName(mapping) || await ExchangeMappingEndpoints.FindAsync(db, mapping, ct) is not { } found)
+            {
+                return Problems.NotFound("Exchange mapping", Query.Truncate(mapping), "Bảng ánh xạ trao đổi dữ liệu");
+            }
+
+            if (!string.Equals(found.Regime, at.Key.RegimeCode, StringComparison.Ordinal))
+            {
+                return Problems.BadRequest("mapping", $"The mapping '{mapping}' is for regime {found.Regime}, not {at.Key.RegimeCode}.",
+                    $"Bảng ánh xạ '{mapping}' dành cho chế độ {found.Regime}, không phải {at.Key.RegimeCode}.");
+            }
+
+            table = found;
         }
 
         string? idempotencyKey = null;
@@ -188,7 +213,7 @@ public static class ExchangeEndpoints
         ImportSummaryDto? summary = null;
         try
         {
-            (values, summary, var errors) = Read(f, file, at, snapshot, limits, ct);
+            (values, summary, var errors) = table is null ? Read(f, file, at, snapshot, limits, ct) : ReadMapped(f, file, at, snapshot, table, limits, ct);
             if (errors.Count > 0)
             {
                 return InvalidFile(errors);
@@ -318,6 +343,62 @@ public static class ExchangeEndpoints
         }
 
         return (result, null, errors);
+    }
+
+    /// <summary>
+    /// Reads a DHIS2, ADX or SDMX message through a stored mapping: codes the tables do not hold, and values of another
+    /// period, are conflicts (ignored, listed in the DHIS2-style summary); a mapped value that does not fit the
+    /// regime (type, disaggregation, status) is a problem naming its data value or observation, and nothing is stored.
+    /// </summary>
+    private static (List<ReportValue> Values, ImportSummaryDto? Summary, List<ExchangeError> Errors) ReadMapped(
+        string format, Stream file, Target at, CatalogueSnapshot catalogue, ExchangeMapping mapping, ExchangeLimits limits, CancellationToken ct)
+    {
+        var family = format is "dhis2-json" or "dhis2-xml" or "dhis2-csv" or "adx" ? ExchangeFamily.Dhis2 : ExchangeFamily.Sdmx;
+        var data = format switch
+        {
+            "dhis2-json" => Dhis2DataValueSets.Read(file, Dhis2Format.Json, limits, ct),
+            "dhis2-xml" => Dhis2DataValueSets.Read(file, Dhis2Format.Xml, limits, ct),
+            "dhis2-csv" => Dhis2DataValueSets.Read(file, Dhis2Format.Csv, limits, ct),
+            "adx" => Dhis2CodeScheme.NormalizeAdxPeriods(Adx.Read(file, limits, ct)),
+            "sdmx-ml" => SdmxMlDataReader.Read(file, null, limits, ct),
+            "sdmx-json" => SdmxJson.Read(file, limits, ct),
+            _ => SdmxCsv.Read(file, null, limits, ct),
+        };
+        var translated = mapping.Translate(data, family);
+        var conflicts = translated.Conflicts.ToList();
+        var (mapped, mappingErrors) = NrisSdmxMapping.FromExchange(translated.Data, catalogue, at.Report.Regime);
+        // FromExchange numbers our translated observations; name them as the partner's message does.
+        var errors = mappingErrors.Select(e => e.Location.StartsWith("observation ", StringComparison.Ordinal)
+                && int.TryParse(e.Location.AsSpan(12), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= translated.Locations.Count
+            ? e with { Location = translated.Locations[n - 1] }
+            : e).ToList();
+        var kept = new List<ReportValue>();
+        int ignored = translated.Conflicts.Count, deleted = 0;
+        var seen = new HashSet<CellKey>();
+        foreach (var v in mapped)
+        {
+            if (v.Period != at.Key.Period)
+            {
+                conflicts.Add(new Dhis2Conflict(v.Value.IndicatorCode, $"Period {v.Period} is not the report's period {at.Key.Period}", "dataValues"));
+                ignored++;
+            }
+            else if (v.Action == ExchangeAction.Delete)
+            {
+                deleted++;
+            }
+            else if (!seen.Add(new CellKey(v.Value.IndicatorCode, v.Value.Disaggregation, v.Value.TerritoryCode ?? "")))
+            {
+                conflicts.Add(new Dhis2Conflict(v.Value.IndicatorCode, $"Two values map to the same cell {v.Value.IndicatorCode} {v.Value.Disaggregation} {v.Value.TerritoryCode}; the first is kept", "dataValues"));
+                ignored++;
+            }
+            else
+            {
+                kept.Add(v.Value);
+            }
+        }
+
+        var status = conflicts.Count == 0 ? "SUCCESS" : kept.Count > 0 ? "WARNING" : "ERROR";
+        return (kept, new ImportSummaryDto(status, new ImportCountDto(kept.Count, 0, ignored, deleted), conflicts), errors);
     }
 
     private static async Task<ProblemHttpResult?> CopyLimitedAsync(HttpContext http, Stream target, long maxBytes, CancellationToken ct)

@@ -123,6 +123,15 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             return fresh;
         }
 
+        // Exchange mappings of the in-scope (Hà Nội) and out-of-scope (Hồ Chí Minh City) regimes; each changing call gets a fresh one.
+        object MappingOf(bool inScope) => new { regime = inScope ? hanoiRegime : hcmcRegime, indicators = new Dictionary<string, string> { ["X"] = "HEALTH_EST_TOTAL" } };
+        async Task<string> FreshMappingAsync(bool inScope)
+        {
+            var name = "mx-" + Guid.NewGuid().ToString("N")[..10];
+            await ApiSession.ReadAsync(await admin.SendAsync(HttpMethod.Put, "/api/admin/exchange-mappings/" + name, MappingOf(inScope)), "PUT mapping", 201);
+            return name;
+        }
+
         var isUser = (Caller c) => c is not Caller.Anonymous and not Caller.ClientHanoi;
         // Everyone.
         int Open(Caller c, bool i) => 200;
@@ -388,6 +397,11 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/admin/regimes/{code}/versions"] = new(i => Task.FromResult(
                 Get($"/api/admin/regimes/{(i ? hanoiRegime : hcmcRegime)}/versions")), Admin(200, 403)),
             ["POST /api/admin/indicators"] = new(_ => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/indicators", FreshIndicator())), SystemOnly(201)),
+            ["GET /api/admin/exchange-mappings"] = new(Same(Get("/api/admin/exchange-mappings")), Admin(200, 200)),
+            ["PUT /api/admin/exchange-mappings/{name}"] = new(i => Task.FromResult(new Target(HttpMethod.Put,
+                "/api/admin/exchange-mappings/mx-" + Guid.NewGuid().ToString("N")[..10], MappingOf(i))), Admin(201, 403)),
+            ["GET /api/admin/exchange-mappings/{name}"] = new(async i => Get("/api/admin/exchange-mappings/" + await FreshMappingAsync(i)), Admin(200, 404)),
+            ["DELETE /api/admin/exchange-mappings/{name}"] = new(async i => new Target(HttpMethod.Delete, "/api/admin/exchange-mappings/" + await FreshMappingAsync(i)), Admin(204, 404)),
             ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
             // Aggregates of an internal regime: Hà Nội (01) in scope, Hồ Chí Minh City (79) out. Grants of organizations
             // without a territory (BTC) and the system administrator see the whole country; the commune reporter's

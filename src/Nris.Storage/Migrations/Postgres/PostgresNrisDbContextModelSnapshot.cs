@@ -667,6 +667,52 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("territory_successions", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Exchange.ExchangeMappingEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regime_code");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_exchange_mappings");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exchange_mappings_name");
+
+                    b.ToTable("exchange_mappings", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
                 {
                     b.Property<string>("InstanceId")

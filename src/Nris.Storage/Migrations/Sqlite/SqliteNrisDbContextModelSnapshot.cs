@@ -644,6 +644,50 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("territory_successions", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Exchange.ExchangeMappingEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("regime_code");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.Property<long>("UpdatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_exchange_mappings");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_exchange_mappings_name");
+
+                    b.ToTable("exchange_mappings", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
                 {
                     b.Property<string>("InstanceId")
