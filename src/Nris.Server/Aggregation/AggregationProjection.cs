@@ -3,6 +3,7 @@ using Nris.Core.Aggregation;
 using Nris.Core.Catalogue;
 using Nris.Core.Ledger;
 using Nris.Server.Catalogue;
+using Nris.Server.Ledger;
 using Nris.Storage;
 
 namespace Nris.Server.Aggregation;
@@ -17,8 +18,7 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
 {
     private const int Batch = 500;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly Lock _waiters = new();
-    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LedgerWaiters _waiters = new();
     private volatile State? _state;
     private long _lastApplied;
 
@@ -157,41 +157,21 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
     }
 
     /// <summary>Waits until the engine holds ledger entry <paramref name="sequence"/> (read-your-write for callers and tests).</summary>
-    public async Task WaitForAsync(long sequence, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task next;
-            lock (_waiters)
-            {
-                if (IsReady && LastAppliedSequence >= sequence)
-                {
-                    return;
-                }
-
-                next = _advanced.Task;
-            }
-
-            await next.WaitAsync(cancellationToken);
-        }
-    }
+    public Task WaitForAsync(long sequence, CancellationToken cancellationToken) =>
+        _waiters.WaitForAsync(() => IsReady && LastAppliedSequence >= sequence, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _writer.Dispose();
 
     private void Advance(long sequence, long? timeUs)
     {
-        lock (_waiters)
+        _waiters.Advance(() =>
         {
             Interlocked.Exchange(ref _lastApplied, sequence);
             if (timeUs is { } us)
             {
                 LastAppliedTime = LedgerTime.FromUnixMicroseconds(us);
             }
-
-            var done = _advanced;
-            _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            done.TrySetResult();
-        }
+        });
     }
 }

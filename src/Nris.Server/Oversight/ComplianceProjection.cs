@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Nris.Core.Ledger;
 using Nris.Core.Oversight;
+using Nris.Server.Ledger;
 using Nris.Storage;
 
 namespace Nris.Server.Oversight;
@@ -16,8 +17,7 @@ public sealed class ComplianceProjection : IDisposable
 {
     private const int Batch = 1000;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly Lock _waiters = new();
-    private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LedgerWaiters _waiters = new();
     private ComplianceView _working = new();
     private volatile ComplianceView? _published;
 
@@ -83,24 +83,8 @@ public sealed class ComplianceProjection : IDisposable
     }
 
     /// <summary>Waits until the view holds ledger entry <paramref name="sequence"/>.</summary>
-    public async Task WaitForAsync(long sequence, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task next;
-            lock (_waiters)
-            {
-                if (IsReady && LastAppliedSequence >= sequence)
-                {
-                    return;
-                }
-
-                next = _advanced.Task;
-            }
-
-            await next.WaitAsync(cancellationToken);
-        }
-    }
+    public Task WaitForAsync(long sequence, CancellationToken cancellationToken) =>
+        _waiters.WaitForAsync(() => IsReady && LastAppliedSequence >= sequence, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => _writer.Dispose();
@@ -138,12 +122,6 @@ public sealed class ComplianceProjection : IDisposable
     {
         // Readers keep the copy they took; the writer goes on with its own.
         var copy = _working.Clone();
-        lock (_waiters)
-        {
-            _published = copy;
-            var done = _advanced;
-            _advanced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            done.TrySetResult();
-        }
+        _waiters.Advance(() => _published = copy);
     }
 }
