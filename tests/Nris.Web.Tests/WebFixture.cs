@@ -112,6 +112,23 @@ public sealed class WebFixture : IAsyncLifetime
     /// <summary>Creates a user through the admin API (as an operator would) and returns its changed password.</summary>
     public async Task<(string UserName, string Password)> CreateUserAsync(string organizationCode, string role)
     {
+        // Tests run in parallel: one at a time here, or a second caller signs in with the first password while the
+        // first caller changes it, and its session then still owes a password change (403 on the admin API).
+        await _adminGate.WaitAsync();
+        try
+        {
+            return await CreateUserOnceAsync(organizationCode, role);
+        }
+        finally
+        {
+            _adminGate.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _adminGate = new(1, 1);
+
+    private async Task<(string UserName, string Password)> CreateUserOnceAsync(string organizationCode, string role)
+    {
         using var admin = await ApiSignInAsync(IdentityBootstrap.AdminUserName, _adminPassword ?? PasswordOf(IdentityBootstrap.AdminUserName));
         if (_adminPassword is null)
         {
