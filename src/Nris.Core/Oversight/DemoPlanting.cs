@@ -120,7 +120,9 @@ public static class DemoPlanting
             return cells.Any(c => periods.Any(p => !clean[k.Reporter, c, p].Equals(grid[k.Reporter, c, p])));
         }
 
-        return (grid, [.. key.Where(Changed)]);
+        // A report copied forward replaced whatever was planted in it before (an inflated value, round figures).
+        var copied = key.Where(k => k.Kind == PlantedKind.Copied).Select(k => (k.Reporter, k.Period)).ToHashSet();
+        return (grid, [.. key.Where(k => k.Kind == PlantedKind.Copied || k.Period < 0 || !copied.Contains((k.Reporter, k.Period))).Where(Changed)]);
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public static class OversightEndpoints
         group.MapGet("/cross-checks", CrossChecksAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("Cross-check discrepancies of one period: the same quantity from two sources (e.g. a province and the responsible ministry) beyond tolerance, with both values, their provenance, the gap and since when. Only pairs the caller may read on both sides.");
         group.MapGet("/hot-issues", HotIssuesAsync).RequireNrisAccess(NrisAccess.Authenticated)
-            .WithSummary("What needs attention now, most serious first: targets off track or at risk, cross-check discrepancies of the last two months; each with a one-line vi/en explanation and an evidence link. Scoped like its sources.");
+            .WithSummary("What needs attention now, most serious first: targets off track or at risk, cross-check discrepancies and anomalies of the last two months, missing reports of provinces and ministries; each with a one-line vi/en explanation and an evidence link. Scoped like its sources.");
         group.MapGet("/anomalies", AnomaliesAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("Anomaly flags over the stored values (outliers against own history and peers, jumps, smoothed series, copied reports, round figures, Benford), each with a vi/en explanation and an evidence link; filters: regime, period, reporter, detector, take. Only reporters the caller may see, like the compliance matrix.");
         group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
