@@ -353,8 +353,20 @@ public sealed class SdmxDataQuery
     /// <summary>The last N observations of each series.</summary>
     public int? LastN { get; private set; }
 
-    /// <summary>Whether attributes are dropped (detail=dataonly).</summary>
-    public bool DataOnly { get; private set; }
+    /// <summary>Whether attributes are dropped (detail=dataonly, v2 attributes=none).</summary>
+    public bool DataOnly => Detail == SdmxDataDetail.DataOnly;
+
+    /// <summary>The detail asked for (v1 <c>detail</c>; v2 <c>attributes=none</c> is dataonly). Default full.</summary>
+    public SdmxDataDetail Detail { get; private set; }
+
+    /// <summary>
+    /// The dimension at observation level: TIME_PERIOD (SDMX's default), another dimension id, or AllDimensions
+    /// (<see cref="SdmxDataLayout.AllDimensions"/>, the flat layout).
+    /// </summary>
+    public string DimensionAtObservation { get; private set; } = SdmxConcepts.TimePeriod;
+
+    /// <summary>The message layout this query asks for.</summary>
+    public SdmxDataLayout Layout => new(DimensionAtObservation, Detail);
 
     /// <summary>The codes the key or filters allow for <paramref name="dimensionId"/>, or null for any.</summary>
     public IReadOnlySet<string>? ValuesOf(string dimensionId) => Filters.TryGetValue(dimensionId, out var f) ? f.Values : null;
@@ -371,6 +383,7 @@ public sealed class SdmxDataQuery
         ArgumentNullException.ThrowIfNull(parameters);
         var q = new SdmxDataQuery(dimensionIds);
         q.ParseKey(key);
+        var measuresNone = false;
         foreach (var (name, raw) in parameters)
         {
             var value = raw?.Trim() ?? "";
@@ -398,46 +411,46 @@ public sealed class SdmxDataQuery
                     q.LastN = ParseCount(name, value);
                     break;
                 case "dimensionAtObservation":
-                    if (value.Length > 0 && value != "AllDimensions")
+                    if (value.Length > 0)
                     {
-                        if (value != SdmxConcepts.TimePeriod && !dimensionIds.Contains(value, StringComparer.Ordinal))
+                        if (value != SdmxDataLayout.AllDimensions && value != SdmxConcepts.TimePeriod && !dimensionIds.Contains(value, StringComparer.Ordinal))
                         {
-                            throw SdmxRestException.Syntax(name, $"'{Short(value)}' is not a dimension of this dataflow.",
-                                $"'{Short(value)}' không phải là chiều của dataflow này.");
+                            throw SdmxRestException.Syntax(name, $"'{Short(value)}' is not a dimension of this dataflow; use TIME_PERIOD, AllDimensions or one of {string.Join(", ", dimensionIds)}.",
+                                $"'{Short(value)}' không phải là chiều của dataflow này; dùng TIME_PERIOD, AllDimensions hoặc một trong {string.Join(", ", dimensionIds)}.");
                         }
 
-                        throw SdmxRestException.Unsupported(name,
-                            "Only dimensionAtObservation=AllDimensions (the flat layout) is served; every SDMX reader accepts it.",
-                            "Chỉ hỗ trợ dimensionAtObservation=AllDimensions (dạng phẳng); mọi phần mềm đọc SDMX đều đọc được.");
+                        q.DimensionAtObservation = value;
                     }
 
                     break;
                 case "detail":
-                    q.DataOnly = value.ToLowerInvariant() switch
+                    q.Detail = value.ToLowerInvariant() switch
                     {
-                        "" or "full" => false,
-                        "dataonly" => true,
-                        "serieskeysonly" or "nodata" => throw SdmxRestException.Unsupported(name,
-                            "detail=serieskeysonly and detail=nodata are not served; use full or dataonly.",
-                            "Không hỗ trợ detail=serieskeysonly và detail=nodata; dùng full hoặc dataonly."),
+                        "" or "full" => SdmxDataDetail.Full,
+                        "dataonly" => SdmxDataDetail.DataOnly,
+                        "serieskeysonly" => SdmxDataDetail.SeriesKeysOnly,
+                        "nodata" => SdmxDataDetail.NoData,
                         _ => throw SdmxRestException.Syntax(name, "detail is full, dataonly, serieskeysonly or nodata.",
                             "detail là full, dataonly, serieskeysonly hoặc nodata."),
                     };
                     break;
                 case "attributes":
                     // v2: "dsd" (the default: all) or "none"; others are a selection we do not serve.
-                    q.DataOnly = value.ToLowerInvariant() switch
+                    q.Detail = value.ToLowerInvariant() switch
                     {
-                        "" or "dsd" or "all" => false,
-                        "none" => true,
+                        "" or "dsd" or "all" => q.Detail,
+                        "none" => SdmxDataDetail.DataOnly,
                         _ => throw SdmxRestException.Unsupported(name, "attributes is dsd, all or none.", "attributes là dsd, all hoặc none."),
                     };
                     break;
                 case "measures" or "includeHistory" or "format" or "references":
-                    if (name == "measures" && value.Length > 0 && value.ToLowerInvariant() is not ("all" or "OBS_VALUE"))
+                    if (name == "measures" && value.Length > 0 && value.ToLowerInvariant() is not ("all" or "obs_value" or "none"))
                     {
-                        throw SdmxRestException.Unsupported(name, "measures is all (OBS_VALUE is the only measure).", "measures là all (OBS_VALUE là chỉ tiêu đo duy nhất).");
+                        throw SdmxRestException.Unsupported(name, "measures is all, OBS_VALUE or none (OBS_VALUE is the only measure).",
+                            "measures là all, OBS_VALUE hoặc none (OBS_VALUE là chỉ tiêu đo duy nhất).");
                     }
+
+                    measuresNone |= name == "measures" && value.Equals("none", StringComparison.OrdinalIgnoreCase);
 
                     if (name == "includeHistory" && value.Equals("true", StringComparison.OrdinalIgnoreCase))
                     {
@@ -456,10 +469,13 @@ public sealed class SdmxDataQuery
             }
         }
 
-        if (q.FirstN is not null && q.LastN is not null)
+        // v2 has no detail: measures=none is series without observations, with attributes=none too only their keys.
+        if (measuresNone)
         {
-            // Both are allowed by SDMX: the union of the first N and the last N of each series.
+            q.Detail = q.Detail == SdmxDataDetail.DataOnly ? SdmxDataDetail.SeriesKeysOnly : SdmxDataDetail.NoData;
         }
+
+        // firstNObservations with lastNObservations is allowed by SDMX: the union of the first N and the last N of each series.
 
         return q;
     }

@@ -109,7 +109,8 @@ public static class SdmxEndpoints
             var observations = await ReadObservationsAsync(flow, query, providers, scope, catalogue.Catalogue.Current, db, ct);
             var selected = query.Apply(observations, catalogue.MaxObservations);
             var data = new ExchangeDataSet(flow.StructureReference, selected);
-            return new SdmxResult(format, stream => WriteData(stream, data, format, SdmxHeader.Now(time)));
+            var layout = query.Layout;
+            return new SdmxResult(format, stream => WriteData(stream, data, format, layout, SdmxHeader.Now(time)));
         }
         catch (SdmxRestException e)
         {
@@ -158,30 +159,33 @@ public static class SdmxEndpoints
         }
     }
 
-    private static void WriteData(Stream stream, ExchangeDataSet data, SdmxMessageFormat format, SdmxHeader header)
+    /// <summary>
+    /// Writes the data in the query's layout (series grouped by every dimension but the one at observation level, or
+    /// flat for AllDimensions). SDMX-CSV is always flat; its detail still applies (no values or attributes for
+    /// serieskeysonly and nodata, no attributes for dataonly).
+    /// </summary>
+    private static void WriteData(Stream stream, ExchangeDataSet data, SdmxMessageFormat format, SdmxDataLayout layout, SdmxHeader header)
     {
         switch (format)
         {
             case SdmxMessageFormat.GenericData21:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.Generic21, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.Generic21, layout, header);
                 break;
             case SdmxMessageFormat.StructureSpecificData21:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific21, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific21, layout, header);
                 break;
             case SdmxMessageFormat.Data30:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific30, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific30, layout, header);
                 break;
             case SdmxMessageFormat.Json10:
-                SdmxJson.Write(stream, data, SdmxJsonVersion.V10, header);
+                SdmxJson.Write(stream, data, SdmxJsonVersion.V10, layout, header);
                 break;
             case SdmxMessageFormat.Json20:
-                SdmxJson.Write(stream, data, SdmxJsonVersion.V20, header);
-                break;
-            case SdmxMessageFormat.Csv10:
-                SdmxCsv.Write(stream, data, SdmxCsvVersion.V10);
+                SdmxJson.Write(stream, data, SdmxJsonVersion.V20, layout, header);
                 break;
             default:
-                SdmxCsv.Write(stream, data, SdmxCsvVersion.V20);
+                var flat = data with { Observations = [.. data.Observations.Select(layout.Trim)] };
+                SdmxCsv.Write(stream, flat, format == SdmxMessageFormat.Csv10 ? SdmxCsvVersion.V10 : SdmxCsvVersion.V20);
                 break;
         }
     }
