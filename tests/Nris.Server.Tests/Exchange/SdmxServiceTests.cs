@@ -175,6 +175,94 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task Data_series_layouts_and_detail_in_every_format_with_series()
+    {
+        using var admin = await server.AdminAsync();
+        using var anonymous = server.NewSession();
+        var years = await YearsAsync(admin);
+        var (a, b) = (years[^2], years[^1]);
+        var expected = new Dictionary<(string, string, string, string), decimal>();
+        foreach (var y in new[] { a, b })
+        {
+            foreach (var (k, v) in await ReportedAsync(admin, y))
+            {
+                if (k.Item1 is "POP_AVG" or "AREA_KM2" && k.Item2 == "_T" && k.Item3 is "01" or "79")
+                {
+                    expected[(k.Item1, k.Item2, k.Item3, y.ToString(CultureInfo.InvariantCulture))] = v;
+                }
+            }
+        }
+
+        var seriesByTime = expected.Keys.Select(k => (k.Item1, k.Item3)).Distinct().Count();
+        var seriesByArea = expected.Keys.Select(k => (k.Item1, k.Item4)).Distinct().Count();
+        Assert.True(seriesByTime >= 3, "the yearbook has population and area for both cities");
+        var structure = NrisSdmxMapping.Structure("NRIS:" + Flow + "(1.0)");
+        var path = $"/sdmx/rest/data/{Flow}/A.POP_AVG+AREA_KM2._T.01+79?startPeriod={a}&endPeriod={b}";
+        var xmlFormats = new[]
+        {
+            ("application/vnd.sdmx.genericdata+xml;version=2.1", "sdmx-ml-2.1", false),
+            ("application/vnd.sdmx.structurespecificdata+xml;version=2.1", "sdmx-ml-2.1", true),
+            ("application/vnd.sdmx.data+xml;version=3.0.0", "sdmx-ml-3.0", true),
+        };
+        foreach (var (dimension, query, seriesCount) in new[]
+        {
+            ("TIME_PERIOD", "", seriesByTime), ("TIME_PERIOD", "&dimensionAtObservation=TIME_PERIOD", seriesByTime),
+            ("REF_AREA", "&dimensionAtObservation=REF_AREA", seriesByArea), ("AllDimensions", "&dimensionAtObservation=AllDimensions", 0),
+        })
+        {
+            foreach (var (accept, schema, specific) in xmlFormats)
+            {
+                var answer = await GetAsync(anonymous, path + query, accept);
+                Assert.True(answer.Status == 200, $"{accept} {query}: {answer.Status} {answer.Text}");
+                var doc = new XmlDocument { XmlResolver = null };
+                doc.LoadXml(answer.Text);
+                Assert.Equal(seriesCount, doc.GetElementsByTagName("Series", "*").Count);
+                var v30 = schema == "sdmx-ml-3.0";
+                Assert.Empty(Validate(answer.Body, schema, specific ? [DsdSchema(v30, dimension)] : []));
+                var data = SdmxMlDataReader.Read(new MemoryStream(answer.Body), structure, null, Ct);
+                Assert.Equal(expected.OrderBy(e => e.Key.ToString()), Observed(data).OrderBy(e => e.Key.ToString()));
+            }
+
+            foreach (var accept in new[] { "application/vnd.sdmx.data+json;version=1.0.0", "application/vnd.sdmx.data+json;version=2.0.0" })
+            {
+                var answer = await GetAsync(anonymous, path + query, accept);
+                Assert.True(answer.Status == 200, $"{accept} {query}: {answer.Status} {answer.Text}");
+                var json = JsonDocument.Parse(answer.Body).RootElement;
+                var dataSet = (json.TryGetProperty("data", out var d) ? d : json).GetProperty("dataSets")[0];
+                Assert.Equal(seriesCount, dataSet.TryGetProperty("series", out var series) ? series.EnumerateObject().Count() : 0);
+                Assert.Equal(expected.OrderBy(e => e.Key.ToString()), Observed(SdmxJson.Read(new MemoryStream(answer.Body), null, Ct)).OrderBy(e => e.Key.ToString()));
+            }
+        }
+
+        // serieskeysonly and nodata: the series, no observations; still valid. v2 says it with measures=none.
+        foreach (var (url, accept, schema) in new[]
+        {
+            (path + "&detail=serieskeysonly", "application/vnd.sdmx.genericdata+xml;version=2.1", "sdmx-ml-2.1"),
+            (path + "&detail=nodata", "application/vnd.sdmx.structurespecificdata+xml;version=2.1", "sdmx-ml-2.1"),
+            ($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/A.POP_AVG,AREA_KM2._T.01,79?c[TIME_PERIOD]=ge:{a}%2Ble:{b}&measures=none&attributes=none", "application/vnd.sdmx.data+xml;version=3.0.0", "sdmx-ml-3.0"),
+        })
+        {
+            var answer = await GetAsync(anonymous, url, accept);
+            Assert.True(answer.Status == 200, $"{url}: {answer.Status} {answer.Text}");
+            var doc = new XmlDocument { XmlResolver = null };
+            doc.LoadXml(answer.Text);
+            Assert.Equal(seriesByTime, doc.GetElementsByTagName("Series", "*").Count);
+            Assert.Equal(0, doc.GetElementsByTagName("Obs", "*").Count);
+            Assert.Empty(Validate(answer.Body, schema, accept.Contains("genericdata", StringComparison.Ordinal) ? [] : [DsdSchema(schema == "sdmx-ml-3.0")]));
+        }
+
+        var keysJson = JsonDocument.Parse((await GetAsync(anonymous, path + "&detail=serieskeysonly", "application/json")).Body).RootElement;
+        var keys = keysJson.GetProperty("dataSets")[0].GetProperty("series").EnumerateObject().ToList();
+        Assert.Equal(seriesByTime, keys.Count);
+        Assert.All(keys, k => Assert.False(k.Value.TryGetProperty("observations", out _)));
+
+        // SDMX-CSV stays flat: serieskeysonly leaves every key with an empty value.
+        var csv = SdmxCsv.Read(new MemoryStream((await GetAsync(anonymous, path + "&detail=serieskeysonly", "text/csv")).Body), structure, null, Ct);
+        Assert.Equal(expected.Count, csv.Observations.Count);
+        Assert.All(csv.Observations, o => Assert.True(string.IsNullOrEmpty(o.Value) && o.Attributes.Count == 0));
+    }
+
+    [Fact]
     public async Task Data_v2_filters_components_and_time()
     {
         using var admin = await server.AdminAsync();
@@ -288,8 +376,10 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
         await Expect("/sdmx/rest/data/DF_NO_SUCH_FLOW", Generic, 404, 100);
         // An internal regime does not exist for an anonymous caller.
         await Expect("/sdmx/rest/data/DF_KTXH_TINH_THANG", Generic, 404, 100);
-        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?dimensionAtObservation=TIME_PERIOD", Generic, 501, 501);
-        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?detail=serieskeysonly", null, 501, 501);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?dimensionAtObservation=CURRENCY", Generic, 400, 140);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?detail=everything", null, 400, 140);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?includeHistory=true", Generic, 501, 501);
+        await Expect($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/*?attributes=OBS_STATUS", null, 501, 501);
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?startPeriod=yesterday", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/all?format=pdf", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/all", "application/pdf", 406, 406);
@@ -361,10 +451,11 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
 
     // ------------------------------------------------------------------ schema validation
 
-    private static byte[] DsdSchema(bool v30)
+    /// <summary>The DSD-specific schema of our structure-specific output; TIME_PERIOD at observation level is SDMX's default.</summary>
+    private static byte[] DsdSchema(bool v30, string dimensionAtObservation = "TIME_PERIOD")
     {
         using var stream = new MemoryStream();
-        SdmxStructureSpecificSchema.Write(stream, "NRIS:" + Flow + "(1.0)", NrisSdmxMapping.DimensionIds, ["OBS_STATUS", "UNIT_MEASURE", "COMMENT"], v30);
+        SdmxStructureSpecificSchema.Write(stream, "NRIS:" + Flow + "(1.0)", NrisSdmxMapping.DimensionIds, ["OBS_STATUS", "UNIT_MEASURE", "COMMENT"], v30, dimensionAtObservation);
         return stream.ToArray();
     }
 
