@@ -30,7 +30,13 @@ public sealed class SdmxRestTests
     [Fact]
     public void What_cannot_be_served_is_406_and_an_unknown_format_400()
     {
-        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("text/csv", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/vnd.sdmx.structure+json;version=9.0.0", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate(null, "structurejson", SdmxResourceKind.Data, 1)).Status);
+        Assert.Equal(SdmxMessageFormat.StructureJson10, SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 1));
+        Assert.Equal(SdmxMessageFormat.StructureJson20, SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 2));
+        Assert.Equal(SdmxMessageFormat.StructureJson20, SdmxMediaTypes.Negotiate("application/vnd.sdmx.structure+json;version=2.0.0", null, SdmxResourceKind.Structure, 1));
+        Assert.Equal(SdmxMessageFormat.StructureJson10, SdmxMediaTypes.Negotiate("application/xml", "structurejson", SdmxResourceKind.Structure, 2));
         Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/vnd.sdmx.genericdata+xml;version=3.0.0", null, SdmxResourceKind.Data, 1)).Status);
         Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/xml;q=0", null, SdmxResourceKind.Data, 1)).Status);
         Assert.Equal(400, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate(null, "pdf", SdmxResourceKind.Data, 1)).Status);

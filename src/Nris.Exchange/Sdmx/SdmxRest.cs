@@ -35,6 +35,12 @@ public enum SdmxMessageFormat
 
     /// <summary>SDMX-ML 3.0 structure message.</summary>
     Structure30,
+
+    /// <summary>SDMX-JSON 1.0 structure message.</summary>
+    StructureJson10,
+
+    /// <summary>SDMX-JSON 2.0 structure message.</summary>
+    StructureJson20,
 }
 
 /// <summary>Whether a query asks for data or for structures.</summary>
@@ -143,6 +149,8 @@ public static class SdmxMediaTypes
         SdmxMessageFormat.Csv10 => "application/vnd.sdmx.data+csv;version=1.0.0",
         SdmxMessageFormat.Csv20 => "application/vnd.sdmx.data+csv;version=2.0.0",
         SdmxMessageFormat.Structure21 => "application/vnd.sdmx.structure+xml;version=2.1",
+        SdmxMessageFormat.StructureJson10 => "application/vnd.sdmx.structure+json;version=1.0.0",
+        SdmxMessageFormat.StructureJson20 => "application/vnd.sdmx.structure+json;version=2.0.0",
         _ => "application/vnd.sdmx.structure+xml;version=3.0.0",
     };
 
@@ -158,7 +166,13 @@ public static class SdmxMediaTypes
         ["csvdata20"] = SdmxMessageFormat.Csv20,
         ["structure"] = SdmxMessageFormat.Structure21,
         ["structure30"] = SdmxMessageFormat.Structure30,
+        ["structurejson"] = SdmxMessageFormat.StructureJson10,
+        ["structurejson20"] = SdmxMessageFormat.StructureJson20,
     };
+
+    /// <summary>Whether a format is a structure message (SDMX-ML or SDMX-JSON).</summary>
+    public static bool IsStructure(SdmxMessageFormat format) =>
+        format is SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30 or SdmxMessageFormat.StructureJson10 or SdmxMessageFormat.StructureJson20;
 
     /// <summary>Whether a format is an SDMX-ML (XML) one, so errors are written as SDMX-ML error messages.</summary>
     public static bool IsXml(SdmxMessageFormat format) =>
@@ -181,7 +195,7 @@ public static class SdmxMediaTypes
                     "format không hợp lệ; dùng một trong " + string.Join(", ", FormatParameters.Keys) + ".");
             }
 
-            if ((kind == SdmxResourceKind.Structure) != chosen is SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30)
+            if ((kind == SdmxResourceKind.Structure) != IsStructure(chosen))
             {
                 throw NotAcceptableError(kind);
             }
@@ -209,14 +223,16 @@ public static class SdmxMediaTypes
 
     private static SdmxRestException NotAcceptableError(SdmxResourceKind kind) => new(406, SdmxRestException.NotAcceptable, "Accept",
         kind == SdmxResourceKind.Structure
-            ? "Structures are served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) or 3.0 (…;version=3.0.0) only."
+            ? "Structures are served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) or 3.0 (…;version=3.0.0), or SDMX-JSON 1.0 or 2.0 (application/vnd.sdmx.structure+json;version=1.0.0 or 2.0.0)."
             : "Data are served as SDMX-ML 2.1 generic or structure-specific, SDMX-ML 3.0, SDMX-JSON 1.0/2.0 or SDMX-CSV 1.0/2.0.",
         kind == SdmxResourceKind.Structure
-            ? "Cấu trúc chỉ được trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) hoặc 3.0 (…;version=3.0.0)."
+            ? "Cấu trúc được trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) hoặc 3.0 (…;version=3.0.0), hoặc SDMX-JSON 1.0 hoặc 2.0 (application/vnd.sdmx.structure+json;version=1.0.0 hoặc 2.0.0)."
             : "Dữ liệu được trả về dạng SDMX-ML 2.1 (generic hoặc structure-specific), SDMX-ML 3.0, SDMX-JSON 1.0/2.0 hoặc SDMX-CSV 1.0/2.0.");
 
     private static SdmxMessageFormat Default(SdmxResourceKind kind, int apiVersion, string? family) => (kind, family, apiVersion) switch
     {
+        (SdmxResourceKind.Structure, "json", 1) => SdmxMessageFormat.StructureJson10,
+        (SdmxResourceKind.Structure, "json", _) => SdmxMessageFormat.StructureJson20,
         (SdmxResourceKind.Structure, _, 1) => SdmxMessageFormat.Structure21,
         (SdmxResourceKind.Structure, _, _) => SdmxMessageFormat.Structure30,
         (_, "json", 1) => SdmxMessageFormat.Json10,
@@ -241,12 +257,15 @@ public static class SdmxMediaTypes
             case "application/xml" or "text/xml":
                 return Default(kind, apiVersion, "xml");
             case "application/json":
-                return structure ? null : Default(kind, apiVersion, "json");
+                return Default(kind, apiVersion, "json");
             case "text/csv" or "text/*":
                 return structure ? null : Default(kind, apiVersion, "csv");
             case "application/vnd.sdmx.structure+xml":
                 return !structure ? null : v is null ? Default(kind, apiVersion, null)
                     : Is("2.1") ? SdmxMessageFormat.Structure21 : Is("3.0.0", "3.0") ? SdmxMessageFormat.Structure30 : null;
+            case "application/vnd.sdmx.structure+json":
+                return !structure ? null : v is null ? Default(kind, apiVersion, "json")
+                    : Is("1.0.0", "1.0") ? SdmxMessageFormat.StructureJson10 : Is("2.0.0", "2.0") ? SdmxMessageFormat.StructureJson20 : null;
             case "application/vnd.sdmx.genericdata+xml":
                 return !structure && Is("2.1") ? SdmxMessageFormat.GenericData21 : null;
             case "application/vnd.sdmx.structurespecificdata+xml":

@@ -35,7 +35,7 @@ public static class SdmxEndpoints
         v1.MapGet("/{type:" + StructureTypes + "}/{agency?}/{id?}/{version?}", (string type, string? agency, string? id, string? version, HttpContext http,
                 AccessScope scope, SdmxCatalogue catalogue, TimeProvider time) => Structure(1, type, agency, id, version, http, scope, catalogue, time))
             .RequireNrisAccess(NrisAccess.Public)
-            .WithSummary("SDMX 2.1 structures: dataflow, datastructure, codelist, conceptscheme (references, detail=full).");
+            .WithSummary("SDMX 2.1 structures: dataflow, datastructure, codelist, conceptscheme (references, detail=full), as SDMX-ML or SDMX-JSON.");
         v1.MapGet("/data/{flowRef}/{key?}/{providerRef?}", (string flowRef, string? key, string? providerRef, HttpContext http, AccessScope scope,
                 SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
                 DataV1Async(flowRef, key, providerRef, http, scope, catalogue, db, time, ct))
@@ -70,8 +70,19 @@ public static class SdmxEndpoints
             var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, api);
             var all = catalogue.Readable(scope);
             var selected = SdmxStructureQuery.Select(all, type, agency, id, version, http.Request.Query["references"], http.Request.Query["detail"]);
-            return new SdmxResult(format, stream => SdmxStructureWriter.Write(stream, selected,
-                format == SdmxMessageFormat.Structure30 ? SdmxStructureFormat.Ml30 : SdmxStructureFormat.Ml21, SdmxHeader.Now(time)));
+            var header = SdmxHeader.Now(time);
+            return new SdmxResult(format, stream =>
+            {
+                switch (format)
+                {
+                    case SdmxMessageFormat.StructureJson10 or SdmxMessageFormat.StructureJson20:
+                        SdmxJsonStructure.Write(stream, selected, format == SdmxMessageFormat.StructureJson10 ? SdmxJsonVersion.V10 : SdmxJsonVersion.V20, header);
+                        break;
+                    default:
+                        SdmxStructureWriter.Write(stream, selected, format == SdmxMessageFormat.Structure30 ? SdmxStructureFormat.Ml30 : SdmxStructureFormat.Ml21, header);
+                        break;
+                }
+            });
         }
         catch (SdmxRestException e)
         {

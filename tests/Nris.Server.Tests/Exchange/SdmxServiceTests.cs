@@ -338,10 +338,33 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
         var freq = SdmxStructureReader.Read(new MemoryStream((await GetAsync(anonymous, "/sdmx/rest/codelist/NRIS/CL_FREQ", "application/vnd.sdmx.structure+xml;version=2.1")).Body), null, Ct);
         Assert.Equal(["D", "W", "M", "Q", "S", "A"], freq.Codelists.Single().Codes.Select(c => c.Id));
 
-        // Structures are not served as JSON: 406, a problem document.
-        var json = await GetAsync(anonymous, "/sdmx/rest/dataflow", "application/json");
-        Assert.Equal(406, json.Status);
-        Assert.Equal(406, JsonDocument.Parse(json.Body).RootElement.GetProperty("sdmxCode").GetInt32());
+        // The same structures as SDMX-JSON 1.0 and 2.0 (by Accept, by format=, and application/json per API version).
+        foreach (var (path, accept) in new[]
+        {
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all", "application/vnd.sdmx.structure+json;version=1.0.0"),
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all", "application/vnd.sdmx.structure+json;version=2.0.0"),
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all&format=structurejson20", "application/xml"),
+            ($"/sdmx/2/structure/dataflow/NRIS/{Flow}/~?references=all", "application/json"),
+        })
+        {
+            var answer = await GetAsync(anonymous, path, accept);
+            Assert.True(answer.Status == 200, $"{path} {accept}: {answer.Status} {answer.Text}");
+            var expectedType = path.Contains("structurejson20", StringComparison.Ordinal) || path.StartsWith("/sdmx/2", StringComparison.Ordinal) || accept.EndsWith("2.0.0", StringComparison.Ordinal)
+                ? "application/vnd.sdmx.structure+json;version=2.0.0" : "application/vnd.sdmx.structure+json;version=1.0.0";
+            Assert.Equal(expectedType, answer.ContentType.Replace(" ", "", StringComparison.Ordinal));
+            var j = SdmxJsonStructure.Read(new MemoryStream(answer.Body), null, Ct);
+            Assert.Equal(s.Dataflows, j.Dataflows, (x, y) => x.Ref == y.Ref && x.Structure == y.Structure && x.Names.SequenceEqual(y.Names));
+            Assert.Equal(s.DataStructures.Select(d => (d.Ref, string.Join(",", d.Dimensions), string.Join(",", d.Attributes), d.TimeDimension, d.Measure, d.ConceptScheme)),
+                j.DataStructures.Select(d => (d.Ref, string.Join(",", d.Dimensions), string.Join(",", d.Attributes), d.TimeDimension, d.Measure, d.ConceptScheme)));
+            Assert.Equal(s.Codelists.Select(c => (c.Ref, string.Join(",", c.Codes.Select(x => x.Id + "=" + string.Join("|", x.Names))))),
+                j.Codelists.Select(c => (c.Ref, string.Join(",", c.Codes.Select(x => x.Id + "=" + string.Join("|", x.Names))))));
+            Assert.Equal(s.ConceptSchemes.Single().Concepts.Select(c => c.Id), j.ConceptSchemes.Single().Concepts.Select(c => c.Id));
+        }
+
+        // Structures are not served as CSV: 406, a problem document.
+        var csv = await GetAsync(anonymous, "/sdmx/rest/dataflow", "text/csv");
+        Assert.Equal(406, csv.Status);
+        Assert.Equal(406, JsonDocument.Parse(csv.Body).RootElement.GetProperty("sdmxCode").GetInt32());
     }
 
     [Fact]
