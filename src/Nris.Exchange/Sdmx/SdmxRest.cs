@@ -387,6 +387,34 @@ public sealed class SdmxDataQuery
     /// <summary>The message layout this query asks for.</summary>
     public SdmxDataLayout Layout => new(DimensionAtObservation, Detail);
 
+    /// <summary>
+    /// The same query without the key part or filter of <paramref name="componentId"/> (for TIME_PERIOD: without the time
+    /// range and time filter). Availability in mode=available asks, per component, what the other selections leave.
+    /// </summary>
+    public SdmxDataQuery Without(string componentId)
+    {
+        var time = componentId == SdmxConcepts.TimePeriod;
+        var q = new SdmxDataQuery(DimensionIds)
+        {
+            Start = time ? null : Start,
+            End = time ? null : End,
+            UpdatedAfter = UpdatedAfter,
+            FirstN = FirstN,
+            LastN = LastN,
+            Detail = Detail,
+            DimensionAtObservation = DimensionAtObservation,
+        };
+        foreach (var (id, filter) in Filters)
+        {
+            if (id != componentId)
+            {
+                q.Filters[id] = filter;
+            }
+        }
+
+        return q;
+    }
+
     /// <summary>The codes the key or filters allow for <paramref name="dimensionId"/>, or null for any.</summary>
     public IReadOnlySet<string>? ValuesOf(string dimensionId) => Filters.TryGetValue(dimensionId, out var f) ? f.Values : null;
 

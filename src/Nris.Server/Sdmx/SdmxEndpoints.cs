@@ -43,9 +43,9 @@ public static class SdmxEndpoints
             .WithSummary("SDMX 2.1 data of a dataflow: key (M.A+B..), startPeriod, endPeriod, updatedAfter, first/lastNObservations, detail.");
         v1.MapGet("/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}", (string flowRef, string? key, string? providerRef, string? componentId,
                 HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
-                AvailabilityAsync(flowRef, key, providerRef, componentId, http, scope, catalogue, db, time, ct))
+                AvailabilityV1Async(flowRef, key, providerRef, componentId, http, scope, catalogue, db, time, ct))
             .RequireNrisAccess(NrisAccess.Public)
-            .WithSummary("SDMX 2.1 availability: an Actual content constraint with the codes present in the data matching the key (mode=exact).");
+            .WithSummary("SDMX 2.1 availability: an Actual content constraint with the codes present in the data matching the key (mode=exact|available).");
 
         var v2 = routes.MapGroup("/sdmx/2").WithTags("SDMX");
         v2.MapGet("/structure/{type}/{agency?}/{id?}/{version?}", (string type, string? agency, string? id, string? version, HttpContext http,
@@ -57,6 +57,11 @@ public static class SdmxEndpoints
                 DataAsync(2, agency, id, version, key, null, http, scope, catalogue, db, time, ct))
             .RequireNrisAccess(NrisAccess.Public)
             .WithSummary("SDMX 3.0 data of a dataflow: key, c[DIM]= filters, updatedAfter, first/lastNObservations, attributes.");
+        v2.MapGet("/availability/dataflow/{agency}/{id}/{version?}/{key?}/{componentId?}", (string agency, string id, string? version, string? key, string? componentId,
+                HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
+                AvailabilityAsync(2, agency, id, version, key, null, componentId, http, scope, catalogue, db, time, ct))
+            .RequireNrisAccess(NrisAccess.Public)
+            .WithSummary("SDMX 3.0 availability: an Actual data constraint with the codes present for the key and c[DIM]= filters (mode=exact|available).");
         return routes;
     }
 
@@ -129,44 +134,91 @@ public static class SdmxEndpoints
         }
     }
 
-    private static async Task<IResult> AvailabilityAsync(string flowRef, string? key, string? providerRef, string? componentId, HttpContext http,
+    private static Task<IResult> AvailabilityV1Async(string flowRef, string? key, string? providerRef, string? componentId, HttpContext http,
         AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct)
     {
         try
         {
-            var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, 1);
-            if (format != SdmxMessageFormat.Structure21)
+            var (agency, id, version) = SdmxStructureQuery.SplitFlowRef(flowRef);
+            return AvailabilityAsync(1, agency, id, version, key, providerRef, componentId, http, scope, catalogue, db, time, ct);
+        }
+        catch (SdmxRestException e)
+        {
+            return Task.FromResult(Error(http, e));
+        }
+    }
+
+    /// <summary>
+    /// Availability, shared by v1 (/availableconstraint) and v2 (/availability): mode=exact lists, per component, the codes
+    /// of the data matching the whole query; mode=available the codes of the data matching the query without that
+    /// component's own selection (what a user could still pick). v1 answers SDMX-ML 2.1, v2 SDMX-ML 3.0 (or 2.1 on request).
+    /// </summary>
+    private static async Task<IResult> AvailabilityAsync(int api, string? agency, string id, string? version, string? key, string? providerRef, string? componentId,
+        HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, api);
+            if (format is not (SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30))
             {
-                throw SdmxRestException.Unsupported("Accept", "Availability is served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).",
-                    "Thông tin số liệu hiện có chỉ trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).");
+                throw SdmxRestException.Unsupported("Accept", "Availability is served as SDMX-ML 2.1 or 3.0 (application/vnd.sdmx.structure+xml;version=2.1 or 3.0.0).",
+                    "Thông tin số liệu hiện có chỉ trả về dạng SDMX-ML 2.1 hoặc 3.0 (application/vnd.sdmx.structure+xml;version=2.1 hoặc 3.0.0).");
             }
 
             var mode = http.Request.Query["mode"].ToString();
-            if (mode.Length > 0 && mode != "exact")
+            if (mode is not ("" or "exact" or "available"))
             {
-                throw SdmxRestException.Unsupported("mode", "Only mode=exact is served.", "Chỉ hỗ trợ mode=exact.");
+                throw SdmxRestException.Syntax("mode", "mode is exact or available.", "mode là exact hoặc available.");
             }
 
-            var component = componentId?.Trim() ?? "all";
+            var component = componentId?.Trim() is { Length: > 0 } c && c != "*" ? c : "all";
             if (component is not ("all" or SdmxConcepts.TimePeriod) && !NrisSdmxMapping.DimensionIds.Contains(component, StringComparer.Ordinal))
             {
                 throw SdmxRestException.Syntax("componentID", $"'{Short(component)}' is not a dimension of the dataflow.", $"'{Short(component)}' không phải là chiều của dataflow.");
             }
 
-            var (agency, id, version) = SdmxStructureQuery.SplitFlowRef(flowRef);
             var flow = catalogue.FindFlow(scope, agency, id, version)
                 ?? throw SdmxRestException.NotFound($"There is no dataflow '{Short(id)}' you may read.", $"Không có dataflow '{Short(id)}' mà bạn được xem.");
-            var parameters = http.Request.Query.Where(q => q.Key is "startPeriod" or "endPeriod" or "updatedAfter")
+            var parameters = http.Request.Query.Where(q => q.Key is "startPeriod" or "endPeriod" or "updatedAfter" || q.Key.StartsWith("c[", StringComparison.Ordinal))
                 .ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
             var query = SdmxDataQuery.Parse(key, NrisSdmxMapping.DimensionIds, parameters);
-            var observations = await ReadObservationsAsync(flow, query, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
-            var selected = query.Apply(observations, int.MaxValue);
-            return new SdmxResult(format, stream => SdmxAvailability.Write(stream, flow.Dataflow.Ref, NrisSdmxMapping.DimensionIds, selected,
-                component, SdmxHeader.Now(time)));
+            Func<string, IReadOnlyList<ExchangeObservation>> observationsFor;
+            if (mode == "available")
+            {
+                // The candidates are every value of the flow the caller may read (changed after updatedAfter); each
+                // component then drops its own selection.
+                var everything = SdmxDataQuery.Parse(null, NrisSdmxMapping.DimensionIds,
+                    parameters.Where(p => p.Key == "updatedAfter").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+                var candidates = await ReadObservationsAsync(flow, everything, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
+                _ = query.Apply(candidates, int.MaxValue); // 404 when the query itself matches nothing
+                var cache = new Dictionary<string, IReadOnlyList<ExchangeObservation>>(StringComparer.Ordinal);
+                observationsFor = c => cache.TryGetValue(c, out var list) ? list : cache[c] = ApplyOrEmpty(query.Without(c), candidates);
+            }
+            else
+            {
+                var observations = await ReadObservationsAsync(flow, query, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
+                var selected = query.Apply(observations, int.MaxValue);
+                observationsFor = _ => selected;
+            }
+
+            return new SdmxResult(format, stream => SdmxAvailability.Write(stream, flow.Dataflow.Ref, NrisSdmxMapping.DimensionIds, observationsFor,
+                component, SdmxHeader.Now(time), format == SdmxMessageFormat.Structure30));
         }
         catch (SdmxRestException e)
         {
             return Error(http, e);
+        }
+    }
+
+    private static IReadOnlyList<ExchangeObservation> ApplyOrEmpty(SdmxDataQuery query, List<ExchangeObservation> candidates)
+    {
+        try
+        {
+            return query.Apply(candidates, int.MaxValue);
+        }
+        catch (SdmxRestException e) when (e.Status == 404)
+        {
+            return [];
         }
     }
 

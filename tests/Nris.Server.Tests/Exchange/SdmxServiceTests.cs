@@ -441,6 +441,60 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task Availability_v2_with_filters_and_both_modes_shares_the_v1_answer()
+    {
+        using var admin = await server.AdminAsync();
+        using var anonymous = server.NewSession();
+        var years = await YearsAsync(admin);
+        var (a, b) = (years[^2], years[^1]);
+        var reported = new Dictionary<int, Dictionary<(string, string, string), decimal>> { [a] = await ReportedAsync(admin, a), [b] = await ReportedAsync(admin, b) };
+        const string V30 = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure";
+        const string V21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
+
+        async Task<Func<string, string[]>> ConstraintAsync(string path, string? accept, string schema, string ns)
+        {
+            var answer = await GetAsync(anonymous, path, accept);
+            Assert.True(answer.Status == 200, $"{path}: {answer.Status} {answer.Text}");
+            Assert.Empty(Validate(answer.Body, schema, []));
+            var doc = new XmlDocument { XmlResolver = null };
+            doc.LoadXml(answer.Text);
+            var m = new XmlNamespaceManager(doc.NameTable);
+            m.AddNamespace("x", ns);
+            Assert.Equal(schema == "sdmx-ml-3.0" ? "Actual" : null, doc.SelectSingleNode("//*[local-name()='DataConstraint']/@role")?.Value);
+            return id => [.. doc.SelectNodes($"//x:KeyValue[@id='{id}']/x:Value", m)!.Cast<XmlNode>().Select(n => n.InnerText)];
+        }
+
+        // exact: Hà Nội's population in those two years; the indicators and areas are those of the query.
+        var v2 = $"/sdmx/2/availability/dataflow/NRIS/{Flow}/~/A.POP_AVG.*.01/*?c[TIME_PERIOD]=ge:{a}%2Ble:{b}";
+        var exact = await ConstraintAsync(v2, null, "sdmx-ml-3.0", V30);
+        Assert.Equal(["POP_AVG"], exact("INDICATOR"));
+        Assert.Equal(["01"], exact("REF_AREA"));
+        var disaggs = reported.Values.SelectMany(r => r.Keys).Where(k => k.Item1 == "POP_AVG" && k.Item3 == "01").Select(k => k.Item2).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(disaggs, exact("DISAGG"));
+
+        // available: for REF_AREA, every area with population those years (the other selections stay); for INDICATOR,
+        // every indicator Hà Nội has those years.
+        var available = await ConstraintAsync(v2 + "&mode=available", null, "sdmx-ml-3.0", V30);
+        var areas = reported.Values.SelectMany(r => r.Keys).Where(k => k.Item1 == "POP_AVG").Select(k => k.Item3).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.True(areas.Length > 1);
+        Assert.Equal(areas, available("REF_AREA"));
+        Assert.Equal(reported.Values.SelectMany(r => r.Keys).Where(k => k.Item3 == "01").Select(k => k.Item1).Distinct().Order(StringComparer.Ordinal), available("INDICATOR"));
+
+        // One component, in SDMX-ML 2.1 on request; v1 gives the same codes with the same parameters.
+        var one = await ConstraintAsync($"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/A.POP_AVG.*.01/REF_AREA?c[TIME_PERIOD]=ge:{a}%2Ble:{b}&mode=available",
+            "application/vnd.sdmx.structure+xml;version=2.1", "sdmx-ml-2.1", V21);
+        Assert.Equal(areas, one("REF_AREA"));
+        Assert.Empty(one("INDICATOR"));
+        var v1 = await ConstraintAsync($"/sdmx/rest/availableconstraint/{Flow}/A.POP_AVG..01/all/REF_AREA?startPeriod={a}&endPeriod={b}&mode=available", null, "sdmx-ml-2.1", V21);
+        Assert.Equal(areas, v1("REF_AREA"));
+
+        Assert.Equal(400, (await GetAsync(anonymous, v2 + "&mode=guess")).Status);
+        Assert.Equal(400, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/*/NOPE")).Status);
+        Assert.Equal(404, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/*/*")).Status);
+        Assert.Equal(404, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/A.POP_AVG.*.01/*?c[TIME_PERIOD]=1900")).Status);
+    }
+
+    [Fact]
     public async Task Internal_dataflows_answer_each_caller_within_its_territory()
     {
         using var admin = await server.AdminAsync();
