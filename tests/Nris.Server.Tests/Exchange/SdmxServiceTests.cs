@@ -402,6 +402,9 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?dimensionAtObservation=CURRENCY", Generic, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?detail=everything", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?includeHistory=true", Generic, 501, 501);
+        // Too much (the fixture sets Nris:Sdmx:MaxObservations to 5,000; the yearbook holds more): 413, SDMX 510.
+        await Expect($"/sdmx/rest/data/{Flow}/all", Generic, 413, 510);
+        await Expect($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/*", "application/json", 413, 510);
         await Expect($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/*?attributes=OBS_STATUS", null, 501, 501);
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?startPeriod=yesterday", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/all?format=pdf", null, 400, 140);
