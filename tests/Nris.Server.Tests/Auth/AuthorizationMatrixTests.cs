@@ -452,6 +452,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}/all/all?startPeriod={period}&endPeriod={period}")), DataScope),
             ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
+            ["GET /sdmx/2/availability/dataflow/{agency}/{id}/{version?}/{key?}/{componentId?}"] = new(i => Task.FromResult(Get(
+                $"/sdmx/2/availability/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}/*?c[TIME_PERIOD]={period}")), DataScope),
 
             // Files of a report: the form and imports are the reporter's (as the draft); the export reads like the report.
             ["GET /api/reports/{regime}/{period}/{reporter}/form.xlsx"] = new(i => Task.FromResult(new Target(HttpMethod.Get, ReportPath(i) + "/form.xlsx")), Write(200)),
