@@ -12,7 +12,8 @@ namespace Nris.Cli;
 
 /// <summary>
 /// `nris demo generate --scale S|M|L --seed N`: realistic reports for the demo catalogue over the real hierarchy,
-/// submitted through the ordinary submission path (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>).
+/// submitted through the ordinary submission path (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>), or with
+/// --bulk written as the same rows in large transactions (<see cref="BulkDemoLoader"/>).
 /// </summary>
 internal static class DemoCommand
 {
@@ -21,9 +22,13 @@ internal static class DemoCommand
         var scale = new Option<string>("--scale") { Description = "S ≈ 1 million values, M ≈ 10 million, L ≈ 100 million.", DefaultValueFactory = _ => "S" };
         var seed = new Option<int>("--seed") { Description = "The same seed always generates the same reports.", DefaultValueFactory = _ => 1 };
         var values = new Option<long?>("--values") { Description = "Stop after about this many values instead of the scale's count (tests, quick looks)." };
+        var bulk = new Option<bool>("--bulk")
+        {
+            Description = "Write the same rows as the submission path (ledger, reports, versions, current values, checkpoints) in large transactions; for filling a database, not a live server.",
+        };
         var generate = new Command("generate", "Generate and submit realistic demo reports (daily public services, monthly provincial, quarterly commune reports).")
         {
-            scale, seed, values,
+            scale, seed, values, bulk,
         };
         generate.SetAction(async (parse, ct) =>
         {
@@ -51,7 +56,9 @@ internal static class DemoCommand
                 $"Generating about {generator.Target:N0} values (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…"));
             var progress = new Progress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Submitted:N0} reports, {p.Values:N0} values, {p.Values / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} values/s")));
-            var result = await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
+            var result = parse.GetValue(bulk)
+                ? await provider.GetRequiredService<BulkDemoLoader>().LoadAsync(generator.Reports(), progress, ct)
+                : await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Submitted {result.Submitted:N0} reports with {result.Values:N0} values in {result.Elapsed.TotalSeconds:F1} s ({result.Explained:N0} with explained warnings, {result.Refused:N0} refused); checkpoint at ledger entry {result.Checkpoint?.ToString(CultureInfo.InvariantCulture) ?? "-"}."));
             if (result.FirstRefusal is { } first)
