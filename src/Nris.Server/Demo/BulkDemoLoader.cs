@@ -61,6 +61,14 @@ public sealed class BulkDemoLoader(IServiceScopeFactory scopes, CatalogueState c
             var service = scope.ServiceProvider.GetRequiredService<SubmissionService>();
             var store = new LedgerStore(db);
             await using var transaction = await store.BeginAppendTransactionAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // A batch touches the indexes of tables with millions of rows: a 256 MB page cache for this connection
+                // (SQLite's default is 2 MB) keeps their hot pages in memory across the batch.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -262144", cancellationToken);
+            }
+            // Drafts of generated reports are deleted as the submission path deletes them; when there are none, not asked.
+            var drafts = await db.Drafts.AnyAsync(cancellationToken);
             var head = await store.HeadAsync(cancellationToken);
             long lastSequence = head?.Sequence ?? 0;
             var lastHash = head?.Hash ?? LedgerChain.GenesisPreviousHash;
@@ -138,8 +146,11 @@ public sealed class BulkDemoLoader(IServiceScopeFactory scopes, CatalogueState c
                     Number = v.Number, Text = v.Text, Flag = v.Flag, Status = v.Status, Note = v.Note,
                 }), cancellationToken);
                 await SubmissionTables.ReplaceCurrentFromVersionAsync(db, reportId, versionId, 1, entry.Sequence, period, key.ReporterCode, cancellationToken);
-                await db.Drafts.Where(d => d.RegimeCode == key.RegimeCode && d.Period == period && d.ReporterCode == key.ReporterCode)
-                    .ExecuteDeleteAsync(cancellationToken);
+                if (drafts)
+                {
+                    await db.Drafts.Where(d => d.RegimeCode == key.RegimeCode && d.Period == period && d.ReporterCode == key.ReporterCode)
+                        .ExecuteDeleteAsync(cancellationToken);
+                }
                 await checkpoints.AfterAppendAsync(store, entry, cancellationToken);
                 totals.Submitted++;
                 totals.Explained += explained ? 1 : 0;
