@@ -26,15 +26,25 @@ internal static class DemoCommand
         {
             Description = "Write the same rows as the submission path (ledger, reports, versions, current values, checkpoints) in large transactions; for filling a database, not a live server.",
         };
+        var batch = new Option<int>("--bulk-batch")
+        {
+            Description = "With --bulk: values written per transaction.", DefaultValueFactory = _ => BulkDemoLoader.DefaultValuesPerTransaction,
+        };
         var generate = new Command("generate", "Generate and submit realistic demo reports (daily public services, monthly provincial, quarterly commune reports).")
         {
-            scale, seed, values, bulk,
+            scale, seed, values, bulk, batch,
         };
         generate.SetAction(async (parse, ct) =>
         {
             if (!DemoGenerator.TryParseScale(parse.GetValue(scale), out var size))
             {
                 await error.WriteLineAsync("--scale phải là S, M hoặc L / --scale must be S, M or L.");
+                return 2;
+            }
+
+            if (parse.GetValue(batch) <= 0)
+            {
+                await error.WriteLineAsync("--bulk-batch phải lớn hơn 0 / --bulk-batch must be greater than 0.");
                 return 2;
             }
 
@@ -57,7 +67,7 @@ internal static class DemoCommand
             var progress = new Progress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Submitted:N0} reports, {p.Values:N0} values, {p.Values / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} values/s")));
             var result = parse.GetValue(bulk)
-                ? await provider.GetRequiredService<BulkDemoLoader>().LoadAsync(generator.Reports(), progress, ct)
+                ? await provider.GetRequiredService<BulkDemoLoader>().LoadAsync(generator.Reports(), progress, ct, parse.GetValue(batch))
                 : await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Submitted {result.Submitted:N0} reports with {result.Values:N0} values in {result.Elapsed.TotalSeconds:F1} s ({result.Explained:N0} with explained warnings, {result.Refused:N0} refused); checkpoint at ledger entry {result.Checkpoint?.ToString(CultureInfo.InvariantCulture) ?? "-"}."));
