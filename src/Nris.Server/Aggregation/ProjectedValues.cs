@@ -80,11 +80,21 @@ public sealed class ProjectedValues
 
         public PackedKey WithE(int e) => new(Hi, (Lo & ~(CodeMask << 32)) | ((ulong)(uint)e << 32));
 
-        public int Bucket(int mask)
+        // Every bit of both halves must reach the bucket's low bits. The earlier (Hi × c1) ^ (Lo × c2), h ^= h >> 29
+        // let the territory's low 16 bits (Hi bits 48–63) reach almost none of them — a product's low bits depend only
+        // on its factor's low bits — so the communes of one indicator, period and source shared a handful of buckets and
+        // the hash chains grew to thousands: enumerating the facts for a rebuild took 3.5 times the engine's build.
+        // MurmurHash3's 64-bit finalizer on each half mixes every input bit into every output bit.
+        public int Bucket(int mask) => (int)Mix(Hi ^ Mix(Lo)) & mask;
+
+        private static ulong Mix(ulong x)
         {
-            var h = (Hi * 0x9E3779B97F4A7C15UL) ^ (Lo * 0xC2B2AE3D27D4EB4FUL);
-            h ^= h >> 29;
-            return (int)h & mask;
+            x ^= x >> 33;
+            x *= 0xFF51AFD7ED558CCDUL;
+            x ^= x >> 33;
+            x *= 0xC4CEB9FE1A85EC53UL;
+            x ^= x >> 33;
+            return x;
         }
     }
 
