@@ -13,9 +13,10 @@ using Nris.Storage;
 namespace Nris.Cli;
 
 /// <summary>
-/// `nris demo generate --scale S|M|L --seed N [--only REGIMES] [--until DATE] [--plant KINDS --plant-rate X --truth FILE]`:
+/// `nris demo generate --scale S|M|L --seed N [--only REGIMES] [--until DATE] [--plant KINDS --plant-rate X --truth FILE] [--bulk]`:
 /// realistic reports for the demo catalogue over the real hierarchy, submitted through the ordinary submission path
-/// (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>), optionally with known manipulations planted by
+/// (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>), or with --bulk written as the same rows in large
+/// transactions (<see cref="BulkDemoLoader"/>); optionally with known manipulations planted by
 /// <see cref="DemoPlanting"/> and the planted truth written to a file.
 /// </summary>
 internal static class DemoCommand
@@ -37,15 +38,29 @@ internal static class DemoCommand
         };
         var plantRate = new Option<double>("--plant-rate") { Description = "Share of the units planted with each kind.", DefaultValueFactory = _ => 0.05 };
         var truth = new Option<string?>("--truth") { Description = "Where the planted truth goes (JSON); default planted-<seed>.json." };
+        var bulk = new Option<bool>("--bulk")
+        {
+            Description = "Write the same rows as the submission path (ledger, reports, versions, current values, checkpoints) in large transactions; for filling a database, not a live server.",
+        };
+        var batch = new Option<int>("--bulk-batch")
+        {
+            Description = "With --bulk: values written per transaction.", DefaultValueFactory = _ => BulkDemoLoader.DefaultValuesPerTransaction,
+        };
         var generate = new Command("generate", "Generate and submit realistic demo reports (daily public services, monthly provincial, quarterly commune reports).")
         {
-            scale, seed, values, only, until, plant, plantRate, truth,
+            scale, seed, values, only, until, plant, plantRate, truth, bulk, batch,
         };
         generate.SetAction(async (parse, ct) =>
         {
             if (!DemoGenerator.TryParseScale(parse.GetValue(scale), out var size))
             {
                 await error.WriteLineAsync("--scale phải là S, M hoặc L / --scale must be S, M or L.");
+                return 2;
+            }
+
+            if (parse.GetValue(batch) <= 0)
+            {
+                await error.WriteLineAsync("--bulk-batch phải lớn hơn 0 / --bulk-batch must be greater than 0.");
                 return 2;
             }
 
@@ -121,7 +136,9 @@ internal static class DemoCommand
                 $"Generating about {generator.Target:N0} values (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…"));
             var progress = new Progress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Submitted:N0} reports, {p.Values:N0} values, {p.Values / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} values/s")));
-            var result = await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
+            var result = parse.GetValue(bulk)
+                ? await provider.GetRequiredService<BulkDemoLoader>().LoadAsync(generator.Reports(), progress, ct, parse.GetValue(batch))
+                : await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Submitted {result.Submitted:N0} reports with {result.Values:N0} values in {result.Elapsed.TotalSeconds:F1} s ({result.Explained:N0} with explained warnings, {result.Refused:N0} refused); checkpoint at ledger entry {result.Checkpoint?.ToString(CultureInfo.InvariantCulture) ?? "-"}."));
             if (plantedTruth is { } truthKey)

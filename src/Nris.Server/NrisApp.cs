@@ -68,6 +68,7 @@ public static class NrisApp
         services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
         services.AddHostedService<Federation.FederationOutbox>();
         services.AddSingleton<Demo.DemoLoader>();
+        services.AddSingleton<Demo.BulkDemoLoader>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {

@@ -183,7 +183,7 @@ internal static class BulkInsert
         }
     }
 
-    private sealed class Column(IProperty property, string name, RelationalTypeMapping mapping)
+    internal sealed class Column(IProperty property, string name, RelationalTypeMapping mapping)
     {
         // A compiled getter: reflection's PropertyInfo.GetValue per cell cost more than the insert itself.
         private readonly Func<object, object?> _get = CompileGetter(property.PropertyInfo!);

@@ -13,13 +13,20 @@ public sealed class ProjectedValuesHeap;
 [Collection(nameof(ProjectedValuesHeap))]
 public sealed class ProjectedValuesSizeTests
 {
-    [Fact]
-    public void Two_hundred_thousand_current_values_take_at_most_100_bytes_each()
+    // Two shapes: 50,000 reports of four values (the per-report groups and their index weigh about 15 bytes a value),
+    // and 2,000 reports of a hundred values, closer to real reports (the generated demo's have 300 to 600). The
+    // 72-byte-slot structure took about 90 bytes in the first shape (measured) and, by the same arithmetic (slot, buckets,
+    // report index), about 84 in the second, so both bounds fail on it.
+    [Theory]
+    [InlineData(false, 82)]
+    [InlineData(true, 65)]
+    public void Two_hundred_thousand_current_values_fit_the_bound(bool hundredValuesPerReport, int bound)
     {
-        // 2,000 communes × 25 months × 4 disaggregations, one reporter per commune and 50,000 reports of four values,
+        // 2,000 communes × 25 months × 4 disaggregations, one reporter per commune,
         // each row bringing fresh copies of its strings as a database read does. The dictionary-of-strings structure
-        // this replaced took 585 bytes per value (docs/benchmarks.md); the packed one about 90
-        // (a 72-byte slot, two hash-bucket ints, the report index and the interned codes).
+        // this replaced took 585 bytes per value (docs/benchmarks.md); the packed one with a 72-byte slot about 90; with
+        // per-report groups and compact numbers the slot is 48 bytes, about 60 in all (two hash-bucket ints, the report
+        // index and groups, the interned codes). The bound fails on the 72-byte slot.
         const int communes = 2000, months = 25;
         string[] disaggregations = ["TOTAL", "MALE", "FEMALE", "URBAN"];
         GC.Collect();
@@ -30,9 +37,18 @@ public sealed class ProjectedValuesSizeTests
         long reportId = 0;
         for (var c = 0; c < communes; c++)
         {
-            for (var m = 1; m <= months; m++)
+            if (hundredValuesPerReport)
             {
                 reportId++;
+            }
+
+            for (var m = 1; m <= months; m++)
+            {
+                if (!hundredValuesPerReport)
+                {
+                    reportId++;
+                }
+
                 foreach (var d in disaggregations)
                 {
                     var territory = string.Create(CultureInfo.InvariantCulture, $"{c:D5}");
@@ -49,6 +65,6 @@ public sealed class ProjectedValuesSizeTests
         Assert.Equal(communes * months * disaggregations.Length, values.Count);
         Assert.Equal(values.Count, values.Facts().Count());
         GC.KeepAlive(values);
-        Assert.InRange(perValue, 1, 100);
+        Assert.InRange(perValue, 1, bound);
     }
 }
