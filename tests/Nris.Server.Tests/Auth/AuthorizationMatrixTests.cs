@@ -349,6 +349,11 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /oversight"] = new(i => Task.FromResult(Get($"/oversight?organization={(i ? InOrg : OutOrg)}")), Open),
             ["POST /compliance"] = new(Same(new(HttpMethod.Post, "/compliance", new { })), WebForm),
             ["POST /oversight"] = new(Same(new(HttpMethod.Post, "/oversight", new { })), WebForm),
+            // Ad-hoc requests' pages: what they show is the caller's scope (Hồ Chí Minh City's request names nothing to Hà Nội).
+            ["GET /requests"] = new(Same(new Target(HttpMethod.Get, "/requests", null, RequestLeak)), Open),
+            ["POST /requests"] = new(Same(new(HttpMethod.Post, "/requests", new { })), WebForm),
+            ["GET /requests/{Id:long}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/" + (i ? hanoiRequest : hcmcRequest).Path["/api/".Length..], null, i ? null : RequestLeak)), Open),
+            ["POST /requests/{Id:long}"] = new(Same(new(HttpMethod.Post, "/" + hanoiRequest.Path["/api/".Length..], new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
