@@ -61,6 +61,7 @@ public static class NrisApp
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
         services.AddOversight(configuration);
+        Requests.RequestServices.AddRequests(services, configuration);
         services.AddSingleton<ReporterSignatures>();
         services.AddSingleton<HistoricalStatisticsLoader>();
         services.AddSingleton(Federation.FederationOptions.FromConfiguration(configuration));
@@ -154,6 +155,7 @@ public static class NrisApp
         app.MapProvenanceEndpoints();
         Federation.FederationEndpoints.MapFederationEndpoints(app);
         app.MapOversightEndpoints();
+        Requests.RequestEndpoints.MapRequestEndpoints(app);
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
         Exchange.ExchangeMappingEndpoints.MapExchangeMappingEndpoints(app);

@@ -68,6 +68,10 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
     public DbSet<Exchange.ExchangeMappingEntity> ExchangeMappings => Set<Exchange.ExchangeMappingEntity>();
+    public DbSet<Requests.ReportRequestEntity> ReportRequests => Set<Requests.ReportRequestEntity>();
+    public DbSet<Requests.ReportRequestTargetEntity> ReportRequestTargets => Set<Requests.ReportRequestTargetEntity>();
+    public DbSet<Requests.ReportRequestAnswerEntity> ReportRequestAnswers => Set<Requests.ReportRequestAnswerEntity>();
+    public DbSet<Requests.ReportRequestAttachmentEntity> ReportRequestAttachments => Set<Requests.ReportRequestAttachmentEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -143,6 +147,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         Federation.FederationModel.Configure(modelBuilder);
         Oversight.OversightModel.Configure(modelBuilder);
         Exchange.ExchangeModel.Configure(modelBuilder);
+        Requests.RequestModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

@@ -244,6 +244,61 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             _ => 403,
         };
 
+        // Ad-hoc report requests: one addressed to Hà Nội and one to Hồ Chí Minh City (issued by the Government Office
+        // through the system administrator); the changing rows get a fresh request (and answer) for every call.
+        const string RequestLeak = "MATRIX-REQUEST-HCMC";
+        string RequestDeadline() => Nris.Server.Hosting.VietnamTime.Today(server.Clock).AddDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        async Task<(string Path, string Target)> FreshRequestAsync(bool inScope, bool byCity = false, bool answer = false)
+        {
+            var issuer = byCity ? (inScope ? InOrg : OutOrg) : "VPCP";
+            object targets = byCity ? new { kind = "communeCommittee" } : new { codes = new[] { inScope ? InOrg : OutOrg } };
+            var issued = await admin.PostJsonAsync("/api/requests", new
+            {
+                issuer, subject = inScope ? "Matrix request" : RequestLeak, targets, period = "2026-M03", deadline = RequestDeadline(),
+                questions = new[] { new { text = "?" } },
+            }, 201);
+            var path = "/api/requests/" + issued.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var target = issued.GetProperty("targets")[0].GetProperty("organization").GetString()!;
+            if (answer)
+            {
+                await admin.PostJsonAsync(path + "/answers/" + target, new
+                {
+                    baseVersion = 0, texts = new[] { new { question = "Q1", text = "answer" } },
+                    attachments = new[] { new { fileName = "a.txt", contentBase64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(inScope ? "in" : RequestLeak)) } },
+                }, 201);
+            }
+            return (path, target);
+        }
+        var hanoiRequest = await FreshRequestAsync(true, answer: true);
+        var hcmcRequest = await FreshRequestAsync(false, answer: true);
+        string RequestAttachment((string Path, string Target) r) =>
+            r.Path + "/attachments/" + admin.GetJsonAsync(r.Path).GetAwaiter().GetResult().GetProperty("answers")[0].GetProperty("attachments")[0].GetProperty("id").GetInt64()
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var hanoiAttachment = RequestAttachment(hanoiRequest);
+        var hcmcAttachment = RequestAttachment(hcmcRequest);
+        // Issuing: leaders (reviewers) and agency administrators for organizations in their subtree; the system administrator anywhere.
+        int IssueExpect(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 201,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi => i ? 201 : 403,
+            _ => 403,
+        };
+        // Deciding: leaders and agency administrators of the issuer (here Hà Nội or Hồ Chí Minh City itself); a request not
+        // visible to the caller is not found.
+        int DecideRequestExpect(Caller c, bool i) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => 200,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi => i ? 200 : 404,
+            _ => 403,
+        };
+        Func<bool, Task<Target>> DecideRequest(string action) => async i =>
+        {
+            var (path, target) = await FreshRequestAsync(i, byCity: true, answer: true);
+            return new Target(HttpMethod.Post, path + "/answers/" + target + "/" + action, new { version = 1, reason = "matrix" }, i ? null : RequestLeak);
+        };
+
         var matrix = new Dictionary<string, Row>(StringComparer.Ordinal)
         {
             ["GET /api/reports/"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/api/reports?reporter=" + (i ? InOrg : OutOrg), null, i ? null : hcmcMarker)), Authenticated(200)),
@@ -294,6 +349,11 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /oversight"] = new(i => Task.FromResult(Get($"/oversight?organization={(i ? InOrg : OutOrg)}")), Open),
             ["POST /compliance"] = new(Same(new(HttpMethod.Post, "/compliance", new { })), WebForm),
             ["POST /oversight"] = new(Same(new(HttpMethod.Post, "/oversight", new { })), WebForm),
+            // Ad-hoc requests' pages: what they show is the caller's scope (Hồ Chí Minh City's request names nothing to Hà Nội).
+            ["GET /requests"] = new(Same(new Target(HttpMethod.Get, "/requests", null, RequestLeak)), Open),
+            ["POST /requests"] = new(Same(new(HttpMethod.Post, "/requests", new { })), WebForm),
+            ["GET /requests/{Id:long}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/" + (i ? hanoiRequest : hcmcRequest).Path["/api/".Length..], null, i ? null : RequestLeak)), Open),
+            ["POST /requests/{Id:long}"] = new(Same(new(HttpMethod.Post, "/" + hanoiRequest.Path["/api/".Length..], new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
@@ -439,6 +499,24 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/notification-preferences"] = new(Same(Get("/api/oversight/notification-preferences")), OwnAccount(200, 400)),
             ["PUT /api/oversight/notification-preferences"] = new(Same(new(HttpMethod.Put, "/api/oversight/notification-preferences",
                 new { inApp = true, email = true, reminders = true, escalations = true })), OwnAccount(200, 400)),
+            // Ad-hoc report requests. Reading: the issuer's side and the addressed targets, by scope (like compliance);
+            // answering: reporters of the target; deciding: leaders and administrators of the issuer.
+            ["POST /api/requests/"] = new(i => Task.FromResult(new Target(HttpMethod.Post, "/api/requests", new
+            {
+                issuer = i ? InOrg : OutOrg, subject = "Matrix issue", targets = i ? (object)new { codes = new[] { InCommune } } : new { kind = "communeCommittee" }, period = "2026-M03",
+                deadline = RequestDeadline(), questions = new[] { new { text = "?" } },
+            })), IssueExpect),
+            ["GET /api/requests/"] = new(Same(new Target(HttpMethod.Get, "/api/requests", null, RequestLeak)), Authenticated(200)),
+            ["GET /api/requests/{id:long}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, (i ? hanoiRequest : hcmcRequest).Path, null, i ? null : RequestLeak)), OversightScope),
+            ["POST /api/requests/{id:long}/answers/{organization}"] = new(async i =>
+            {
+                var (path, target) = await FreshRequestAsync(i);
+                return new Target(HttpMethod.Post, path + "/answers/" + target, new { baseVersion = 0, texts = new[] { new { question = "Q1", text = "x" } } }, i ? null : RequestLeak);
+            }, Write(201)),
+            ["POST /api/requests/{id:long}/answers/{organization}/accept"] = new(DecideRequest("accept"), DecideRequestExpect),
+            ["POST /api/requests/{id:long}/answers/{organization}/return"] = new(DecideRequest("return"), DecideRequestExpect),
+            ["GET /api/requests/{id:long}/attachments/{attachmentId:long}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, i ? hanoiAttachment : hcmcAttachment, null,
+                i ? null : RequestLeak)), OversightScope),
             // SDMX: an internal dataflow (Hà Nội's or Hồ Chí Minh City's values of this test's month) and, for structures, an internal
             // regime's dataflow in scope and a confidential one out of scope. Anonymous callers read public dataflows only. The
             // finance ministry reads the whole country, so no leak marker here: SdmxServiceTests checks Hà Nội sees no 79 value.

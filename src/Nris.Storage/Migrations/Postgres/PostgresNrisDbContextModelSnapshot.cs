@@ -1476,6 +1476,269 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("notification_sends", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestAnswerEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("answered_by");
+
+                    b.Property<long>("AnsweredUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("answered_us");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("organization_code");
+
+                    b.Property<string>("PayloadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("TextsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("texts_json");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("values_json");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_answers");
+
+                    b.HasIndex("RequestId", "OrganizationCode", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_request_answers_request_id_organization_code_version");
+
+                    b.ToTable("report_request_answers", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestAttachmentEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AnswerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("answer_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_attachments");
+
+                    b.HasIndex("AnswerId")
+                        .HasDatabaseName("ix_report_request_attachments_answer_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_report_request_attachments_request_id");
+
+                    b.ToTable("report_request_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Classification")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("classification");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("IndicatorsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("indicators_json");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("issued_by");
+
+                    b.Property<long>("IssuedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("issued_us");
+
+                    b.Property<string>("IssuerCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("issuer_code");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("period");
+
+                    b.Property<string>("QuestionsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("questions_json");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("SubjectEn")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("subject_en");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_requests");
+
+                    b.HasIndex("IssuerCode")
+                        .HasDatabaseName("ix_report_requests_issuer_code");
+
+                    b.ToTable("report_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestTargetEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("DecidedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("decided_us");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<long?>("FirstAnsweredUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_answered_us");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Returns")
+                        .HasColumnType("integer")
+                        .HasColumnName("returns");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Versions")
+                        .HasColumnType("integer")
+                        .HasColumnName("versions");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_targets");
+
+                    b.HasIndex("OrganizationCode")
+                        .HasDatabaseName("ix_report_request_targets_organization_code");
+
+                    b.HasIndex("RequestId", "OrganizationCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_request_targets_request_id_organization_code");
+
+                    b.ToTable("report_request_targets", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
                 {
                     b.Property<string>("IndicatorCode")

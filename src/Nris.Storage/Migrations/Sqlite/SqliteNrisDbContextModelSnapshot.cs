@@ -1439,6 +1439,261 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("notification_sends", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestAnswerEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("answered_by");
+
+                    b.Property<long>("AnsweredUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answered_us");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_code");
+
+                    b.Property<string>("PayloadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload_hash");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("TextsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("texts_json");
+
+                    b.Property<string>("ValuesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("values_json");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_answers");
+
+                    b.HasIndex("RequestId", "OrganizationCode", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_request_answers_request_id_organization_code_version");
+
+                    b.ToTable("report_request_answers", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestAttachmentEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AnswerId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("answer_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_attachments");
+
+                    b.HasIndex("AnswerId")
+                        .HasDatabaseName("ix_report_request_attachments_answer_id");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_report_request_attachments_request_id");
+
+                    b.ToTable("report_request_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Classification")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("classification");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("IndicatorsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("indicators_json");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issued_by");
+
+                    b.Property<long>("IssuedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_us");
+
+                    b.Property<string>("IssuerCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer_code");
+
+                    b.Property<long>("LedgerSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ledger_sequence");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("QuestionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("questions_json");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("SubjectEn")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_en");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_requests");
+
+                    b.HasIndex("IssuerCode")
+                        .HasDatabaseName("ix_report_requests_issuer_code");
+
+                    b.ToTable("report_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Requests.ReportRequestTargetEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<long?>("DecidedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_us");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<long?>("FirstAnsweredUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_answered_us");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long>("RequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Returns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("returns");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Versions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("versions");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_request_targets");
+
+                    b.HasIndex("OrganizationCode")
+                        .HasDatabaseName("ix_report_request_targets_organization_code");
+
+                    b.HasIndex("RequestId", "OrganizationCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_report_request_targets_request_id_organization_code");
+
+                    b.ToTable("report_request_targets", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Submissions.CurrentValueEntity", b =>
                 {
                     b.Property<string>("IndicatorCode")
