@@ -68,6 +68,9 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();
     public DbSet<Exchange.ExchangeMappingEntity> ExchangeMappings => Set<Exchange.ExchangeMappingEntity>();
+    public DbSet<Connectors.ConnectorEntity> Connectors => Set<Connectors.ConnectorEntity>();
+    public DbSet<Connectors.ConnectorBatchEntity> ConnectorBatches => Set<Connectors.ConnectorBatchEntity>();
+    public DbSet<Connectors.ConnectorErrorEntity> ConnectorErrors => Set<Connectors.ConnectorErrorEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -143,6 +146,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         Federation.FederationModel.Configure(modelBuilder);
         Oversight.OversightModel.Configure(modelBuilder);
         Exchange.ExchangeModel.Configure(modelBuilder);
+        Nris.Storage.Connectors.ConnectorModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 
