@@ -21,12 +21,19 @@ public sealed record ConnectorFields(
     string? Note = null,
     string? Cursor = null)
 {
+    [JsonIgnore]
     public string IndicatorField => Indicator ?? "indicator";
+    [JsonIgnore]
     public string TerritoryField => Territory ?? "territory";
+    [JsonIgnore]
     public string DisaggregationField => Disaggregation ?? "disaggregation";
+    [JsonIgnore]
     public string PeriodField => Period ?? "period";
+    [JsonIgnore]
     public string ValueField => Value ?? "value";
+    [JsonIgnore]
     public string StatusField => Status ?? "status";
+    [JsonIgnore]
     public string NoteField => Note ?? "note";
 }
 

@@ -172,7 +172,7 @@ public sealed class ConnectorPushTests(NrisServerFixture server)
         var (other, _) = await CreateAsync(admin);
         using var source = server.NewSession();
         source.UseApiKey(key);
-        foreach (var path in new[] { "/api/reports?regime=DVC-NGAY", "/api/admin/connectors", "/api/provenance?sequence=1", "/api/auth/me" })
+        foreach (var path in new[] { "/api/reports?regime=DVC-NGAY", "/api/admin/connectors", "/api/provenance?sequence=1", "/api/oversight/notifications" })
         {
             using var refused = await source.GetAsync(path);
             Assert.True(refused.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, path + " " + refused.StatusCode);

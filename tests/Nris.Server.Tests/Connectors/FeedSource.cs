@@ -68,9 +68,10 @@ public sealed class FeedSource : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
-        _app.MapGet("/dvc", (long? after) =>
+        _app.MapGet("/dvc", (string? after) =>
         {
-            var from = after ?? 0;
+            // The first request has no cursor yet ("after=").
+            var from = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
             var records = new List<object>();
             // Ids: day d's metrics are (d-1)*5+1 … d*5; a page holds the next two released days.
             var firstDay = (int)(from / IndicatorsPerDay) + 1;
