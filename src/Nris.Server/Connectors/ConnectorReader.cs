@@ -184,21 +184,37 @@ public static class ConnectorReader
             throw new ConnectorBatchException(problems);
         }
 
-        // Two records for the same cell in one batch are ambiguous: which one is the value?
+        // Two records for the same cell in one batch are ambiguous — unless the records carry a cursor (an id or an
+        // update time): a pulled page may then hold a cell's earlier and later figures, and the later one stands.
         var seen = new Dictionary<(Period, string, string, string?), int>();
+        var superseded = new HashSet<int>();
         for (var i = 0; i < values.Count; i++)
         {
             var (p, v) = values[i];
-            if (!seen.TryAdd((p, v.IndicatorCode, v.Disaggregation, v.TerritoryCode), i))
+            var cell = (p, v.IndicatorCode, v.Disaggregation, v.TerritoryCode);
+            if (seen.TryAdd(cell, i))
             {
-                Add(problems, locations[i], fields.IndicatorField,
-                    $"This record repeats the cell of {locations[seen[(p, v.IndicatorCode, v.Disaggregation, v.TerritoryCode)]]} ({v.IndicatorCode}, {v.Disaggregation}, {v.TerritoryCode ?? "own territory"}, {p}).",
-                    $"Bản ghi này trùng ô với {locations[seen[(p, v.IndicatorCode, v.Disaggregation, v.TerritoryCode)]]} ({v.IndicatorCode}, {v.Disaggregation}, {v.TerritoryCode ?? "địa bàn của đơn vị"}, {p}).");
+                continue;
             }
+            var earlier = seen[cell];
+            if (fields.Cursor is not null && cursors[i] is { Length: > 0 } ci && cursors[earlier] is { Length: > 0 } ce)
+            {
+                var later = CompareCursor(ci, ce) >= 0 ? i : earlier;
+                superseded.Add(later == i ? earlier : i);
+                seen[cell] = later;
+                continue;
+            }
+            Add(problems, locations[i], fields.IndicatorField,
+                $"This record repeats the cell of {locations[earlier]} ({v.IndicatorCode}, {v.Disaggregation}, {v.TerritoryCode ?? "own territory"}, {p}).",
+                $"Bản ghi này trùng ô với {locations[earlier]} ({v.IndicatorCode}, {v.Disaggregation}, {v.TerritoryCode ?? "địa bàn của đơn vị"}, {p}).");
         }
         if (problems.Count > 0)
         {
             throw new ConnectorBatchException(problems);
+        }
+        if (superseded.Count > 0)
+        {
+            values = [.. values.Where((_, i) => !superseded.Contains(i))];
         }
         return new ConnectorBatch(values, MaxCursor(cursors), observations.Count);
     }
