@@ -16,7 +16,7 @@ public sealed class ConnectionsPageTests(WebFixture web)
         var ct = TestContext.Current.CancellationToken;
         var hanoi = "web-hn-" + Guid.NewGuid().ToString("N")[..6];
         var hcmc = "web-hcm-" + Guid.NewGuid().ToString("N")[..6];
-        string key;
+        string? key;
         using (var scope = web.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<NrisDbContext>();
@@ -29,7 +29,7 @@ public sealed class ConnectionsPageTests(WebFixture web)
 
         // The source pushes one good day and one batch of garbage, through the real endpoint with the connector's key.
         using var source = new HttpClient { BaseAddress = web.BaseAddress };
-        source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key!);
         var day = new[]
         {
             ("DOSSIERS_RECEIVED", 500), ("DOSSIERS_ONLINE", 400), ("DOSSIERS_PORTAL", 300), ("DOSSIERS_PROCESSED", 450), ("DOSSIERS_ONTIME", 440),

@@ -50,9 +50,11 @@ public static class ConnectorEndpoints
 
     public static IEndpointRouteBuilder MapConnectorEndpoints(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/admin/connectors", ListAsync).WithTags("Connectors").RequireNrisAccess(NrisAccess.Administrators)
+            .WithSummary("Connectors the caller administers, with their health.");
+        routes.MapPost("/api/admin/connectors", CreateAsync).WithTags("Connectors").RequireNrisAccess(NrisAccess.Administrators)
+            .WithSummary("Define a push or pull connector; a push connector's key is in the answer, once.");
         var admin = routes.MapGroup("/api/admin/connectors").WithTags("Connectors").RequireNrisAccess(NrisAccess.Administrators);
-        admin.MapGet("", ListAsync).WithSummary("Connectors the caller administers, with their health.");
-        admin.MapPost("", CreateAsync).WithSummary("Define a push or pull connector; a push connector's key is in the answer, once.");
         admin.MapGet("/{name}", GetAsync).WithSummary("One connector with its health and recent errors.");
         admin.MapPost("/{name}/key", RotateAsync).WithSummary("A new key for a push connector; the old one stops working at once.");
         admin.MapPut("/{name}/enabled", EnableAsync).WithSummary("Turn a connector on or off.");

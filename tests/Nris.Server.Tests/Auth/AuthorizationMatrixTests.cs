@@ -309,6 +309,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
+            ["GET /admin/connections"] = new(Same(Get("/admin/connections")), Open),
+            ["POST /admin/connections"] = new(Same(new(HttpMethod.Post, "/admin/connections", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),
