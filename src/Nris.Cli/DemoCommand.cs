@@ -166,6 +166,6 @@ internal static class DemoCommand
 
             return result.Submitted > 0 ? 0 : 1;
         });
-        return new Command("demo", "Demo data.") { generate };
+        return new Command("demo", "Demo data.") { generate, DemoFeed.Create(output, error) };
     }
 }

@@ -70,6 +70,11 @@ public static class NrisApp
         services.AddHostedService<Federation.FederationOutbox>();
         services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Demo.BulkDemoLoader>();
+        // Live connections (issue #9): push and pull connectors, their health and quiet-feed alerts.
+        services.Configure<Connectors.ConnectorOptions>(configuration.GetSection(Connectors.ConnectorOptions.Section));
+        services.AddScoped<Connectors.ConnectorIngest>();
+        services.AddHttpClient(Connectors.ConnectorPuller.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHostedService<Connectors.ConnectorPuller>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>
         {
@@ -159,6 +164,7 @@ public static class NrisApp
         Sdmx.SdmxEndpoints.MapSdmxEndpoints(app);
         Exchange.ExchangeEndpoints.MapExchangeEndpoints(app);
         Exchange.ExchangeMappingEndpoints.MapExchangeMappingEndpoints(app);
+        Connectors.ConnectorEndpoints.MapConnectorEndpoints(app);
         app.MapWebApplication();
     }
 

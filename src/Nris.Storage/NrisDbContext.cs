@@ -72,6 +72,9 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Requests.ReportRequestTargetEntity> ReportRequestTargets => Set<Requests.ReportRequestTargetEntity>();
     public DbSet<Requests.ReportRequestAnswerEntity> ReportRequestAnswers => Set<Requests.ReportRequestAnswerEntity>();
     public DbSet<Requests.ReportRequestAttachmentEntity> ReportRequestAttachments => Set<Requests.ReportRequestAttachmentEntity>();
+    public DbSet<Connectors.ConnectorEntity> Connectors => Set<Connectors.ConnectorEntity>();
+    public DbSet<Connectors.ConnectorBatchEntity> ConnectorBatches => Set<Connectors.ConnectorBatchEntity>();
+    public DbSet<Connectors.ConnectorErrorEntity> ConnectorErrors => Set<Connectors.ConnectorErrorEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -148,6 +151,7 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
         Oversight.OversightModel.Configure(modelBuilder);
         Exchange.ExchangeModel.Configure(modelBuilder);
         Requests.RequestModel.Configure(modelBuilder);
+        Nris.Storage.Connectors.ConnectorModel.Configure(modelBuilder);
         ApplySnakeCase(modelBuilder);
     }
 

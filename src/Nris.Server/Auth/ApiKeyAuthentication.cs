@@ -48,6 +48,11 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var client = await db.ApiClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, Context.RequestAborted);
+        if (client is null && await Connectors.ConnectorKeys.AuthenticateAsync(db, clientId, secret, SchemeName, Context.RequestAborted) is { } connector)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(connector, SchemeName));
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         // One message for every failure: the caller learns nothing about which clients exist.
         if (client is null || !Secrets.HashEquals(client.KeyHash, Secrets.Hash(secret)) || client.RevokedAt is not null ||

@@ -12,6 +12,8 @@ public enum NrisAccessKind
     Authenticated,
     /// <summary>Callers holding one of the listed roles; what they see is still decided by their scope.</summary>
     Roles,
+    /// <summary>A live connection's own key, and nothing else (the push endpoint of connectors).</summary>
+    Connector,
 }
 
 /// <summary>Endpoint metadata: the declared access of an endpoint. The authorization matrix test reads it.</summary>
@@ -32,6 +34,9 @@ public static class NrisAccess
 
     /// <summary>The administrators: system administrators everywhere, agency administrators in their subtree.</summary>
     public static NrisAccessMetadata Administrators { get; } = InRole(Role.SystemAdministrator, Role.AgencyAdministrator);
+
+    /// <summary>Only a connector's push key (which in turn is refused everywhere else).</summary>
+    public static NrisAccessMetadata Connector { get; } = new(NrisAccessKind.Connector, [], false);
 
     public static NrisAccessMetadata InRole(params Role[] roles) => new(NrisAccessKind.Roles, roles, false);
 
@@ -79,6 +84,18 @@ public sealed class NrisAccessHandler : AuthorizationHandler<NrisAccessRequireme
 
         if (user.HasClaim(NrisClaims.MustChangePassword, "true") && !requirement.Access.AllowPendingPasswordChange)
         {
+            return Task.CompletedTask;
+        }
+
+        // A connector's key is good for its push endpoint only, and that endpoint takes nothing else.
+        var isConnector = user.HasClaim(NrisClaims.Kind, NrisClaims.ConnectorKind);
+        if (isConnector || requirement.Access.Kind == NrisAccessKind.Connector)
+        {
+            if (isConnector && requirement.Access.Kind == NrisAccessKind.Connector)
+            {
+                context.Succeed(requirement);
+            }
+
             return Task.CompletedTask;
         }
 

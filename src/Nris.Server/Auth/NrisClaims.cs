@@ -20,6 +20,12 @@ public static class NrisClaims
     public const string UserKind = "user";
     public const string ClientKind = "client";
 
+    /// <summary>A live connection's push key (issue #9): it opens its connector's push endpoint and nothing else.</summary>
+    public const string ConnectorKind = "connector";
+
+    /// <summary>The connector a connector key belongs to.</summary>
+    public const string Connector = "nris:connector";
+
     public static ClaimsPrincipal Principal(
         string scheme, string kind, string id, string name, string organization, IEnumerable<Grant> grants,
         bool mustChangePassword = false, string? securityStamp = null)

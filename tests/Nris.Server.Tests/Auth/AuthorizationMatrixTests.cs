@@ -132,6 +132,18 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             return name;
         }
 
+        // Connectors (issue #9) of Hà Nội (in scope) and Hồ Chí Minh City (out of scope); each changing call gets a fresh one.
+        object ConnectorOf(bool inScope, string name) => new
+        {
+            name, kind = "push", format = "json", regime = "DVC-NGAY", organization = inScope ? InOrg : OutOrg,
+        };
+        async Task<string> FreshConnectorAsync(bool inScope)
+        {
+            var name = "mx-" + Guid.NewGuid().ToString("N")[..10];
+            await ApiSession.ReadAsync(await admin.SendAsync(HttpMethod.Post, "/api/admin/connectors", ConnectorOf(inScope, name)), "POST connector", 201);
+            return name;
+        }
+
         var isUser = (Caller c) => c is not Caller.Anonymous and not Caller.ClientHanoi;
         // Everyone.
         int Open(Caller c, bool i) => 200;
@@ -357,6 +369,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
+            ["GET /admin/connections"] = new(Same(Get("/admin/connections")), Open),
+            ["POST /admin/connections"] = new(Same(new(HttpMethod.Post, "/admin/connections", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),
@@ -462,6 +476,15 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 "/api/admin/exchange-mappings/mx-" + Guid.NewGuid().ToString("N")[..10], MappingOf(i))), Admin(201, 403)),
             ["GET /api/admin/exchange-mappings/{name}"] = new(async i => Get("/api/admin/exchange-mappings/" + await FreshMappingAsync(i)), Admin(200, 404)),
             ["DELETE /api/admin/exchange-mappings/{name}"] = new(async i => new Target(HttpMethod.Delete, "/api/admin/exchange-mappings/" + await FreshMappingAsync(i)), Admin(204, 404)),
+            // Connectors: administrators inside their subtree; the push endpoint takes a connector's own key and nothing else.
+            ["GET /api/admin/connectors"] = new(Same(Get("/api/admin/connectors")), Admin(200, 200)),
+            ["POST /api/admin/connectors"] = new(i => Task.FromResult(new Target(HttpMethod.Post, "/api/admin/connectors",
+                ConnectorOf(i, "mx-" + Guid.NewGuid().ToString("N")[..10]))), Admin(201, 403)),
+            ["GET /api/admin/connectors/{name}"] = new(async i => Get("/api/admin/connectors/" + await FreshConnectorAsync(i)), Admin(200, 404)),
+            ["POST /api/admin/connectors/{name}/key"] = new(async i => new Target(HttpMethod.Post, $"/api/admin/connectors/{await FreshConnectorAsync(i)}/key", new { }), Admin(200, 404)),
+            ["PUT /api/admin/connectors/{name}/enabled"] = new(async i => new Target(HttpMethod.Put, $"/api/admin/connectors/{await FreshConnectorAsync(i)}/enabled", new { enabled = true }), Admin(200, 404)),
+            ["POST /api/connectors/{name}/observations"] = new(async i => new Target(HttpMethod.Post, $"/api/connectors/{await FreshConnectorAsync(i)}/observations", Array.Empty<object>()),
+                (c, _) => c == Caller.Anonymous ? 401 : 403),
             ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
             // Aggregates of an internal regime: Hà Nội (01) in scope, Hồ Chí Minh City (79) out. Grants of organizations
             // without a territory (BTC) and the system administrator see the whole country; the commune reporter's

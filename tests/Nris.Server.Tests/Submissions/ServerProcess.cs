@@ -53,6 +53,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             "--ConnectionStrings:Nris=" + connectionString,
             "--Nris:Ledger:KeyFile=" + Path.Combine(directory, "instance-key.pem"),
             "--Nris:Demo:LoadHistory=false",
+            // No demo live connections: nothing here feeds them, and their failing pulls are noise.
+            "--Nris:Demo:Connectors=false",
             // The test fires hundreds of submissions from one address; the limit is raised, not removed.
             "--Nris:RateLimits:submission:PermitLimit=100000",
             "--Nris:RateLimits:sign-in:PermitLimit=1000",

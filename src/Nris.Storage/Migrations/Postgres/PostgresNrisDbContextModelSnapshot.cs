@@ -105,6 +105,223 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorBatchEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BatchId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("batch_id");
+
+                    b.Property<byte[]>("BodyHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_hash");
+
+                    b.Property<long>("ConnectorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("connector_id");
+
+                    b.Property<long>("ReceivedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_us");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("integer")
+                        .HasColumnName("records");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("result_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_batches");
+
+                    b.HasIndex("ConnectorId", "BatchId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_batches_connector_id_batch_id");
+
+                    b.HasIndex("ConnectorId", "ReceivedUs")
+                        .HasDatabaseName("ix_connector_batches_connector_id_received_us");
+
+                    b.ToTable("connector_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_us");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("cursor");
+
+                    b.Property<string>("DefinitionJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("definition_json");
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("e_tag");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("KeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LastAttemptUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_attempt_us");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<string>("LastPeriod")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("last_period");
+
+                    b.Property<long?>("LastReceivedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_received_us");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("NextPullUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_pull_us");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long?>("QuietAlertedUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quiet_alerted_us");
+
+                    b.Property<long>("RecordCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("record_count");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regime_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connectors");
+
+                    b.HasIndex("KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connectors_key_id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connectors_name");
+
+                    b.ToTable("connectors", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorErrorEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<long>("ConnectorId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message_vi");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_errors");
+
+                    b.HasIndex("ConnectorId", "Id")
+                        .HasDatabaseName("ix_connector_errors_connector_id_id");
+
+                    b.ToTable("connector_errors", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Entities.CodelistEntity", b =>
                 {
                     b.Property<long>("Id")

@@ -98,6 +98,217 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorBatchEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BatchId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("batch_id");
+
+                    b.Property<byte[]>("BodyHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("body_hash");
+
+                    b.Property<long>("ConnectorId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connector_id");
+
+                    b.Property<long>("ReceivedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_us");
+
+                    b.Property<int>("Records")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_batches");
+
+                    b.HasIndex("ConnectorId", "BatchId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connector_batches_connector_id_batch_id");
+
+                    b.HasIndex("ConnectorId", "ReceivedUs")
+                        .HasDatabaseName("ix_connector_batches_connector_id_received_us");
+
+                    b.ToTable("connector_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("CreatedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_us");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor");
+
+                    b.Property<string>("DefinitionJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("definition_json");
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("e_tag");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<long>("ErrorCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("KeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("LastAttemptUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_attempt_us");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<string>("LastPeriod")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_period");
+
+                    b.Property<long?>("LastReceivedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_received_us");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("NextPullUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_pull_us");
+
+                    b.Property<string>("OrganizationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("organization_code");
+
+                    b.Property<long?>("QuietAlertedUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quiet_alerted_us");
+
+                    b.Property<long>("RecordCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("record_count");
+
+                    b.Property<string>("RegimeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("regime_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connectors");
+
+                    b.HasIndex("KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connectors_key_id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_connectors_name");
+
+                    b.ToTable("connectors", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Connectors.ConnectorErrorEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("ConnectorId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connector_id");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_vi");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.HasKey("Id")
+                        .HasName("pk_connector_errors");
+
+                    b.HasIndex("ConnectorId", "Id")
+                        .HasDatabaseName("ix_connector_errors_connector_id_id");
+
+                    b.ToTable("connector_errors", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Entities.CodelistEntity", b =>
                 {
                     b.Property<long>("Id")
