@@ -67,6 +67,7 @@ public static class NrisApp
         services.AddScoped<Federation.FederationReceiver>();
         services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
         services.AddHostedService<Federation.FederationOutbox>();
+        services.AddHostedService<Federation.CatalogueSubscription>();
         services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Sdmx.SdmxCatalogue>();
         services.Configure<JsonOptions>(o =>

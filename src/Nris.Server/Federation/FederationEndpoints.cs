@@ -16,7 +16,7 @@ namespace Nris.Server.Federation;
 public sealed record FederationInstanceDto(
     string InstanceId, string OrganizationCode, string State, long LastSequence, string LastHash, DateTimeOffset? LastReceivedAt,
     long OriginHead, long Lag, long LastCheckpointSequence, long AppliedCount, long ErrorCount, string? LastError, DateTimeOffset? LastErrorAt,
-    IReadOnlyList<FederationIncidentDto> Incidents);
+    IReadOnlyList<FederationIncidentDto> Incidents, long CatalogueSequence = 0, DateTimeOffset? CatalogueReadAt = null);
 
 /// <summary>A refused forwarded entry.</summary>
 public sealed record FederationIncidentDto(long OriginSequence, string Code, string MessageEn, string MessageVi, DateTimeOffset Time);
@@ -53,6 +53,7 @@ public static class FederationEndpoints
             .WithSummary("Resume a stopped link after the cause of a refusal was dealt with; the incidents stay on record.");
         routes.MapGet("/api/admin/federation/outbox", OutboxAsync).WithTags("Federation").RequireNrisAccess(Role.SystemAdministrator)
             .WithSummary("This instance's forwarding to its parent: cursor, ledger head, lag, last error.");
+        routes.MapCatalogueFeedEndpoints();
         return routes;
     }
 
@@ -217,7 +218,8 @@ public static class FederationEndpoints
             list.Add(new FederationInstanceDto(i.InstanceId, i.OrganizationCode, i.State, i.LastSequence, Convert.ToHexStringLower(i.LastHash),
                 At(i.LastReceivedUs), i.OriginHead, Math.Max(0, i.OriginHead - i.LastSequence), i.LastCheckpointSequence, i.AppliedCount,
                 i.ErrorCount, i.LastError, At(i.LastErrorUs),
-                incidents.ConvertAll(x => new FederationIncidentDto(x.OriginSequence, x.Code, x.MessageEn, x.MessageVi, LedgerTime.FromUnixMicroseconds(x.TimeUs)))));
+                incidents.ConvertAll(x => new FederationIncidentDto(x.OriginSequence, x.Code, x.MessageEn, x.MessageVi, LedgerTime.FromUnixMicroseconds(x.TimeUs))),
+                i.CatalogueSequence, At(i.CatalogueReadUs)));
         }
         return TypedResults.Ok(list);
     }
@@ -238,7 +240,7 @@ public static class FederationEndpoints
     }
 
     private static async Task<Results<Created<FederationInstanceDto>, ProblemHttpResult>> RegisterAsync(
-        RegisterInstanceDto? body, NrisDbContext db, CatalogueState catalogue, TimeProvider time, CancellationToken ct)
+        RegisterInstanceDto? body, NrisDbContext db, CatalogueState catalogue, TimeProvider time, AuditLog audit, CancellationToken ct)
     {
         if (body?.InstanceId is not { Length: > 0 and <= MaxInstanceIdLength } id || !LedgerEntryKind.IsWellFormed(id))
         {
@@ -277,11 +279,17 @@ public static class FederationEndpoints
         };
         db.FederationInstances.Add(row);
         await db.SaveChangesAsync(ct);
+        string keyId;
+        using (var verifier = new CheckpointVerifier([pem]))
+        {
+            keyId = verifier.KeyIds.Single();
+        }
+        await audit.WriteAsync(AuditActions.FederationInstanceRegistered, "federation instance " + id, org, "checkpoint key " + keyId, ct);
         return TypedResults.Created($"/api/federation/instances#{id}", new FederationInstanceDto(id, org, row.State, 0,
             Convert.ToHexStringLower(row.LastHash), null, 0, 0, 0, 0, 0, null, null, []));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string instanceId, NrisDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string instanceId, NrisDbContext db, AuditLog audit, CancellationToken ct)
     {
         var row = await db.FederationInstances.SingleOrDefaultAsync(i => i.InstanceId == instanceId, ct);
         if (row is null)
@@ -289,8 +297,12 @@ public static class FederationEndpoints
             return Problems.NotFound("Federated instance", instanceId, "Hệ thống liên kết");
         }
         // The chain position is kept: the child continues after the last entry that was accepted.
+        var was = row.State;
         row.State = "ok";
         await db.SaveChangesAsync(ct);
+        // Who resumed a stopped link, and after which refusal, stays on record next to the incidents.
+        await audit.WriteAsync(AuditActions.FederationLinkResumed, "federation instance " + instanceId, row.OrganizationCode,
+            string.Create(CultureInfo.InvariantCulture, $"state was {was}; continues after origin entry {row.LastSequence}; last error: {row.LastError ?? "none"}"), ct);
         return TypedResults.NoContent();
     }
 

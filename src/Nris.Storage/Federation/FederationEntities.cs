@@ -199,5 +199,7 @@ internal static class FederationModel
         // The parent's receiver looks a forwarded entry up by its actor (federation:{instance}#{sequence}:…) when the
         // record of having applied it was lost with a crash; without this index that check reads every report event.
         modelBuilder.Entity<Submissions.ReportEventEntity>().HasIndex(x => x.Actor);
+        // The parent's catalogue feed reads the catalogue.changed entries after a child's cursor, out of a ledger of reports.
+        modelBuilder.Entity<Ledger.LedgerEntryEntity>().HasIndex(x => new { x.Kind, x.Sequence });
     }
 }

@@ -1405,6 +1405,9 @@ namespace Nris.Storage.Migrations.Postgres
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
+
                     b.ToTable("ledger_entries", (string)null);
                 });
 

@@ -1370,6 +1370,9 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
+
                     b.ToTable("ledger_entries", (string)null);
                 });
 

@@ -12,7 +12,7 @@ using Nris.Storage;
 namespace Nris.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNrisDbContext))]
-    [Migration("20261121182357_CatalogueFeed")]
+    [Migration("20261121182755_CatalogueFeed")]
     partial class CatalogueFeed
     {
         /// <inheritdoc />
@@ -1407,6 +1407,9 @@ namespace Nris.Storage.Migrations.Postgres
 
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
+
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -11,7 +11,7 @@ using Nris.Storage;
 namespace Nris.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNrisDbContext))]
-    [Migration("20261121182343_CatalogueFeed")]
+    [Migration("20261121182749_CatalogueFeed")]
     partial class CatalogueFeed
     {
         /// <inheritdoc />
@@ -1372,6 +1372,9 @@ namespace Nris.Storage.Migrations.Sqlite
 
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
+
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -69,6 +69,11 @@ namespace Nris.Storage.Migrations.Sqlite
                 column: "actor");
 
             migrationBuilder.CreateIndex(
+                name: "ix_ledger_entries_kind_sequence",
+                table: "ledger_entries",
+                columns: new[] { "kind", "sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_federation_catalogue_changes_parent_sequence",
                 table: "federation_catalogue_changes",
                 column: "parent_sequence");
@@ -86,6 +91,10 @@ namespace Nris.Storage.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "ix_report_events_actor",
                 table: "report_events");
+
+            migrationBuilder.DropIndex(
+                name: "ix_ledger_entries_kind_sequence",
+                table: "ledger_entries");
 
             migrationBuilder.DropColumn(
                 name: "catalogue_read_us",
