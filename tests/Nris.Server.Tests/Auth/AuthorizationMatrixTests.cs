@@ -341,6 +341,15 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             }), SystemOnly(201)),
             ["POST /api/admin/federation/instances/{instanceId}/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/instances/matrix-none/resume", new { })), SystemOnly(404)),
             ["GET /api/admin/federation/outbox"] = new(Same(Get("/api/admin/federation/outbox")), SystemOnly(200)),
+            // The downward catalogue feed is for a registered child's credential (reporters); an unregistered instance does not exist.
+            ["GET /api/federation/catalogue"] = new(Same(Get("/api/federation/catalogue?instanceId=matrix-none")), (c, _) => c switch
+            {
+                Caller.Anonymous => 401,
+                Caller.SystemAdmin or Caller.ClientHanoi or Caller.ReporterHanoiCommune => 404,
+                _ => 403,
+            }),
+            ["GET /api/admin/federation/catalogue"] = new(Same(Get("/api/admin/federation/catalogue")), SystemOnly(200)),
+            ["POST /api/admin/federation/catalogue/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/catalogue/resume", new { })), SystemOnly(204)),
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
             ["* /health"] = new(Same(Get("/health")), Open),
             ["GET /api/territories"] = new(Same(Get("/api/territories?level=province")), Open),

@@ -308,7 +308,7 @@ public sealed class FederationProcessTests
             Assert.Equal("ok", subscription.GetProperty("state").GetString());
             Assert.True(subscription.GetProperty("configured").GetBoolean());
             Assert.Equal(publishedAt, subscription.GetProperty("appliedSequence").GetInt64());
-            // The whole-file imports that built the parent's catalogue are shown as skipped, nothing is refused.
+            // Nothing the parent published was refused.
             Assert.DoesNotContain(subscription.GetProperty("changes").EnumerateArray(), c => c.GetProperty("outcome").GetString() == "refused");
             // The same form at both ends, applied as the child's own catalogue ledger entry.
             Assert.Equal(parentForm, (await admin.GetJsonAsync($"/api/regimes/{Regime}?at=2026-03-31")).GetRawText());
