@@ -207,8 +207,14 @@ public static class FederationEndpoints
         }
     }
 
-    private static async Task<Ok<List<FederationInstanceDto>>> ListAsync(AccessScope scope, NrisDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<FederationInstanceDto>>> ListAsync(AccessScope scope, NrisDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await InstancesAsync(scope, db, ct));
+
+    /// <summary>The registered child instances <paramref name="scope"/> administers, as the status API and page show them.</summary>
+    public static async Task<List<FederationInstanceDto>> InstancesAsync(AccessScope scope, NrisDbContext db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(db);
         var instances = await db.FederationInstances.AsNoTracking().OrderBy(i => i.InstanceId).ToListAsync(ct);
         var list = new List<FederationInstanceDto>();
         foreach (var i in instances.Where(i => scope.CanAdminister(i.OrganizationCode)))
@@ -221,7 +227,7 @@ public static class FederationEndpoints
                 incidents.ConvertAll(x => new FederationIncidentDto(x.OriginSequence, x.Code, x.MessageEn, x.MessageVi, LedgerTime.FromUnixMicroseconds(x.TimeUs))),
                 i.CatalogueSequence, At(i.CatalogueReadUs)));
         }
-        return TypedResults.Ok(list);
+        return list;
     }
 
     private static async Task<Results<Ok<FederationOriginDto>, ProblemHttpResult>> OriginAsync(long? sequence, AccessScope scope, NrisDbContext db, CancellationToken ct)
@@ -306,14 +312,20 @@ public static class FederationEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<FederationOutboxDto>> OutboxAsync(FederationOptions options, NrisDbContext db, CancellationToken ct)
+    private static async Task<Ok<FederationOutboxDto>> OutboxAsync(FederationOptions options, NrisDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await OutboxStatusAsync(options, db, ct));
+
+    /// <summary>This instance's forwarding to its parent, as the status API and page show it.</summary>
+    public static async Task<FederationOutboxDto> OutboxStatusAsync(FederationOptions options, NrisDbContext db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(db);
         var cursor = await db.FederationOutbox.AsNoTracking().SingleOrDefaultAsync(c => c.Name == FederationOutbox.CursorName, ct);
         var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
         var acknowledged = cursor?.AcknowledgedSequence ?? 0;
-        return TypedResults.Ok(new FederationOutboxDto(options.IsChild, options.ParentUrl?.ToString(), options.InstanceId,
+        return new FederationOutboxDto(options.IsChild, options.ParentUrl?.ToString(), options.InstanceId,
             [.. options.SharedRegimes.Order(StringComparer.Ordinal)], acknowledged, head, Math.Max(0, head - acknowledged), At(cursor?.LastSuccessUs),
-            cursor?.Attempts ?? 0, cursor?.LastError, At(cursor?.LastErrorUs)));
+            cursor?.Attempts ?? 0, cursor?.LastError, At(cursor?.LastErrorUs));
     }
 
     private static DateTimeOffset? At(long? us) => us is { } u ? LedgerTime.FromUnixMicroseconds(u) : null;
