@@ -9,12 +9,13 @@ using Nris.Core.Ledger;
 using Nris.Server.Tests.Auth;
 using Nris.Server.Tests.Submissions;
 using Nris.Storage;
+using Nris.Testing;
 
 namespace Nris.Server.Tests.Federation;
 
 /// <summary>
 /// Issue #9, federation with real processes: a national (parent) instance and two provincial (child) instances, each a
-/// real server process on loopback with its own SQLite database. The children's commune reports of the shared regime
+/// real server process on loopback with its own database (the parent on PostgreSQL, the children on SQLite). The children's commune reports of the shared regime
 /// are forwarded to the parent through each child's outbox while one child is SIGKILLed and restarted and the parent
 /// itself is killed (the link cut) and restarted on the same port. At the end the parent holds exactly the children's
 /// entries of the shared regime (each once, same versions, states and values), every chain verifies, the parent's
@@ -33,7 +34,12 @@ public sealed class FederationProcessTests
     {
         public string Name { get; } = name;
         public string Directory { get; } = directory;
-        public string ConnectionString => $"Data Source={Path.Combine(Directory, "nris.db")}";
+        /// <summary>sqlite (a file in <see cref="Directory"/>) or postgres (<see cref="PostgresConnectionString"/>).</summary>
+        public string Provider { get; init; } = NrisStorageOptions.Sqlite;
+
+        public string PostgresConnectionString { get; set; } = "";
+
+        public string ConnectionString => Provider == NrisStorageOptions.Postgres ? PostgresConnectionString : $"Data Source={Path.Combine(Directory, "nris.db")}";
         public ServerProcess Server { get; set; } = null!;
         public string AdminPassword { get; set; } = "";
         public string[] Arguments { get; set; } = [];
@@ -42,11 +48,11 @@ public sealed class FederationProcessTests
 
         public async Task StartWithAsync()
         {
-            Server = await ServerProcess.StartAsync("sqlite", ConnectionString, Directory, Ct, Arguments);
+            Server = await ServerProcess.StartAsync(Provider, ConnectionString, Directory, Ct, Arguments);
         }
 
         public NrisDbContext Db() =>
-            new NrisDbContextFactory(new NrisStorageOptions { Provider = NrisStorageOptions.Sqlite, ConnectionString = ConnectionString }).CreateDbContext();
+            new NrisDbContextFactory(new NrisStorageOptions { Provider = Provider, ConnectionString = ConnectionString }).CreateDbContext();
 
         public async ValueTask DisposeAsync()
         {
@@ -68,7 +74,13 @@ public sealed class FederationProcessTests
     {
         var root = Path.Combine(Path.GetTempPath(), "nris-federation-" + Guid.NewGuid().ToString("N")[..12]);
         var parentPort = FreePort();
-        await using var parent = new Node("parent", Path.Combine(root, "parent")) { Arguments = [$"--urls=http://127.0.0.1:{parentPort}"] };
+        // The national instance runs on PostgreSQL (a throwaway cluster of its own), the provinces on SQLite files.
+        await using var cluster = await PostgresCluster.StartAsync(Ct);
+        await using var parent = new Node("parent", Path.Combine(root, "parent"))
+        {
+            Arguments = [$"--urls=http://127.0.0.1:{parentPort}"], Provider = NrisStorageOptions.Postgres,
+            PostgresConnectionString = await cluster.CreateDatabaseAsync("nris_parent", Ct),
+        };
         await using var hanoiNode = new Node("hanoi", Path.Combine(root, "hanoi"));
         await using var hcmcNode = new Node("hcmc", Path.Combine(root, "hcmc"));
         try
