@@ -138,6 +138,17 @@ public sealed class CatalogueSubscription(
             logger.LogWarning("Federation: no parent public key (Nris:Federation:Parent:PublicKeyPem or PublicKeyFile); the parent's catalogue is not followed");
             return;
         }
+        try
+        {
+            using var check = new CheckpointVerifier([options.ParentPublicKeyPem!]);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException or FormatException)
+        {
+            // A key that cannot be read is a configuration error: say so and follow nothing, rather than stop the server.
+            logger.LogError("Federation: the parent public key cannot be read ({Error}); the parent's catalogue is not followed", e.Message);
+            await RecordFailureAsync("The parent public key cannot be read: " + e.Message, stoppingToken);
+            return;
+        }
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -297,6 +297,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
+            // The federation status page: the page itself says who may see what (system administrators), as /admin does.
+            ["GET /admin/federation"] = new(Same(Get("/admin/federation")), Open),
+            ["POST /admin/federation"] = new(Same(new(HttpMethod.Post, "/admin/federation", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),
