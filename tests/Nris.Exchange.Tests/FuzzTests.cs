@@ -245,4 +245,9 @@ public sealed class FuzzTests
     public void SDMX_structure_reader_survives_mutations() => Fuzz(
         ["sdmx-ml-3.0/ECB_EXR_DSD.xml", "sdmx-ml-3.0/codelist.xml", "sdmx-ml-2.1/common/common.xml"],
         (s, ct) => SdmxStructureReader.Read(s, null, ct));
+
+    [Fact]
+    public void SDMX_JSON_structure_reader_survives_mutations() => Fuzz(
+        ["sdmx-json-1.0/structure-constructed-sample.json", "sdmx-json-2.1/structure-constructed-sample.json"],
+        (s, ct) => SdmxJsonStructure.Read(s, null, ct));
 }

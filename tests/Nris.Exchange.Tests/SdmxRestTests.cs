@@ -30,7 +30,13 @@ public sealed class SdmxRestTests
     [Fact]
     public void What_cannot_be_served_is_406_and_an_unknown_format_400()
     {
-        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("text/csv", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/vnd.sdmx.structure+json;version=9.0.0", null, SdmxResourceKind.Structure, 1)).Status);
+        Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate(null, "structurejson", SdmxResourceKind.Data, 1)).Status);
+        Assert.Equal(SdmxMessageFormat.StructureJson10, SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 1));
+        Assert.Equal(SdmxMessageFormat.StructureJson20, SdmxMediaTypes.Negotiate("application/json", null, SdmxResourceKind.Structure, 2));
+        Assert.Equal(SdmxMessageFormat.StructureJson20, SdmxMediaTypes.Negotiate("application/vnd.sdmx.structure+json;version=2.0.0", null, SdmxResourceKind.Structure, 1));
+        Assert.Equal(SdmxMessageFormat.StructureJson10, SdmxMediaTypes.Negotiate("application/xml", "structurejson", SdmxResourceKind.Structure, 2));
         Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/vnd.sdmx.genericdata+xml;version=3.0.0", null, SdmxResourceKind.Data, 1)).Status);
         Assert.Equal(406, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate("application/xml;q=0", null, SdmxResourceKind.Data, 1)).Status);
         Assert.Equal(400, Assert.Throws<SdmxRestException>(() => SdmxMediaTypes.Negotiate(null, "pdf", SdmxResourceKind.Data, 1)).Status);
@@ -78,11 +84,30 @@ public sealed class SdmxRestTests
         // First and last together: their union.
         Assert.Equal(["2020", "2022", "2023"], Run("A.POP._T.01", ("firstNObservations", "1"), ("lastNObservations", "2")).Select(o => o.TimePeriod));
         Assert.All(Run("A.POP..", ("detail", "dataonly")), o => Assert.Empty(o.Attributes));
-        Assert.Equal(501, Assert.Throws<SdmxRestException>(() => Run("all", ("detail", "serieskeysonly"))).Status);
-        Assert.Equal(501, Assert.Throws<SdmxRestException>(() => Run("all", ("dimensionAtObservation", "TIME_PERIOD"))).Status);
+        Assert.Equal(400, Assert.Throws<SdmxRestException>(() => Run("all", ("detail", "everything"))).Status);
         Assert.Equal(400, Assert.Throws<SdmxRestException>(() => Run("all", ("dimensionAtObservation", "NOPE"))).Status);
         Assert.Equal(400, Assert.Throws<SdmxRestException>(() => Run("all", ("lastNObservations", "0"))).Status);
         Assert.Equal(400, Assert.Throws<SdmxRestException>(() => Run("all", ("startPeriod", "soon"))).Status);
+    }
+
+    [Fact]
+    public void Dimension_at_observation_and_detail_make_the_layout()
+    {
+        static SdmxDataLayout Layout(params (string Name, string Value)[] parameters) =>
+            SdmxDataQuery.Parse("all", NrisSdmxMapping.DimensionIds, parameters.ToDictionary(p => p.Name, p => (string?)p.Value)).Layout;
+
+        // SDMX 2.1's default is TIME_PERIOD at observation level, full detail.
+        Assert.Equal(new SdmxDataLayout("TIME_PERIOD"), Layout());
+        Assert.Equal(new SdmxDataLayout("AllDimensions"), Layout(("dimensionAtObservation", "AllDimensions")));
+        Assert.Equal(new SdmxDataLayout("REF_AREA", SdmxDataDetail.SeriesKeysOnly), Layout(("dimensionAtObservation", "REF_AREA"), ("detail", "serieskeysonly")));
+        Assert.Equal(SdmxDataDetail.NoData, Layout(("detail", "nodata")).Detail);
+        Assert.Equal(SdmxDataDetail.DataOnly, Layout(("detail", "dataonly")).Detail);
+        // v2: attributes and measures.
+        Assert.Equal(SdmxDataDetail.DataOnly, Layout(("attributes", "none")).Detail);
+        Assert.Equal(SdmxDataDetail.NoData, Layout(("measures", "none")).Detail);
+        Assert.Equal(SdmxDataDetail.SeriesKeysOnly, Layout(("measures", "none"), ("attributes", "none")).Detail);
+        Assert.Equal(SdmxDataDetail.Full, Layout(("measures", "OBS_VALUE")).Detail);
+        Assert.Equal(400, Assert.Throws<SdmxRestException>(() => Layout(("dimensionAtObservation", "allDimensions"))).Status);
     }
 
     [Fact]

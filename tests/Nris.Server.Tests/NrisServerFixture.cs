@@ -63,6 +63,8 @@ public class NrisServerFixture : IAsyncLifetime
             $"--Nris:Signatures:TrustedRootsFile={TrustedRootsFile}",
             // The history is loaded here (one test checks its provenance); fixtures that do not need it turn it off.
             $"--Nris:Demo:LoadHistory={(LoadHistory ? "true" : "false")}",
+            // Below the yearbook history's ~9,000 values, so one unbounded SDMX query proves the 413 (SdmxServiceTests).
+            "--Nris:Sdmx:MaxObservations=5000",
         ], builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(Clock);

@@ -343,13 +343,23 @@ public static partial class SdmxJson
     }
 
     /// <summary>Writes an SDMX-JSON data message in the flat layout (every dimension at observation level).</summary>
-    public static void Write(Stream stream, ExchangeDataSet data, SdmxJsonVersion version, SdmxHeader? header = null, CancellationToken cancellationToken = default)
+    public static void Write(Stream stream, ExchangeDataSet data, SdmxJsonVersion version, SdmxHeader? header = null, CancellationToken cancellationToken = default) =>
+        Write(stream, data, version, SdmxDataLayout.Flat, header, cancellationToken);
+
+    /// <summary>
+    /// Writes an SDMX-JSON data message in <paramref name="layout"/>: flat (<c>observations</c> keyed by every dimension's
+    /// index) or series (<c>series</c> keyed by the series dimensions' indexes, each with <c>observations</c> keyed by the
+    /// observation dimension's index). Attributes are observation attributes in both.
+    /// </summary>
+    public static void Write(Stream stream, ExchangeDataSet data, SdmxJsonVersion version, SdmxDataLayout layout, SdmxHeader? header = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(layout);
         header ??= SdmxHeader.Now();
         var dimIds = data.DimensionIds().Append(SdmxConcepts.TimePeriod).ToArray();
-        var attrIds = data.AttributeIds().ToArray();
+        var attrIds = layout.WritesAttributes ? data.AttributeIds().ToArray() : [];
         var dimValues = dimIds.Select(_ => new List<string>()).ToArray();
         var dimIndex = dimIds.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
         var attrValues = attrIds.Select(_ => new List<string>()).ToArray();
@@ -366,16 +376,33 @@ public static partial class SdmxJson
             return i;
         }
 
+        // The observation dimension's position (-1: flat). Series keys are the other positions, in key order.
+        var obsPosition = layout.IsSeries ? Array.IndexOf(dimIds, layout.DimensionAtObservation) : -1;
+        if (layout.IsSeries && obsPosition < 0)
+        {
+            throw new ArgumentException($"'{layout.DimensionAtObservation}' is not a dimension of the data.", nameof(layout));
+        }
+
+        string Key(int[] indexes, Func<int, bool> include) =>
+            string.Join(':', indexes.Where((_, i) => include(i)).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+
         // Keys first, so the structure section can list every value before the data refer to them.
-        var keyed = data.Observations.Select(o => (o, key: string.Join(':', dimIds.Select((id, i) =>
-            IndexOf(dimIndex[i], dimValues[i], id == SdmxConcepts.TimePeriod ? o.TimePeriod : o.Dimension(id) ?? "").ToString(CultureInfo.InvariantCulture))),
-            attrs: attrIds.Select((id, i) => o.Attribute(id) is { } v ? IndexOf(attrIndex[i], attrValues[i], v) : (int?)null).ToArray())).ToList();
+        var keyed = new List<Keyed>(data.Observations.Count);
+        foreach (var o in data.Observations)
+        {
+            var indexes = dimIds.Select((id, i) => IndexOf(dimIndex[i], dimValues[i], SdmxDataLayout.Value(o, id))).ToArray();
+            var attrs = attrIds.Select((id, i) => o.Attribute(id) is { } v ? IndexOf(attrIndex[i], attrValues[i], v) : (int?)null).ToArray();
+            keyed.Add(obsPosition < 0
+                ? new Keyed(o, "", Key(indexes, _ => true), attrs)
+                : new Keyed(o, Key(indexes, i => i != obsPosition), Key(indexes, i => i == obsPosition), attrs));
+        }
 
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         var prepared = header.Prepared.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var (agency, id, ver) = SdmxConcepts.SplitReference(data.StructureId);
         var urn = $"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={agency}:{id}({ver})";
+        var dims = new DimensionSection(dimIds, dimValues, obsPosition);
         if (version == SdmxJsonVersion.V10)
         {
             w.WriteStartObject("header");
@@ -386,9 +413,9 @@ public static partial class SdmxJson
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteStartObject("structure");
-            WriteStructureBody(w, urn, dimIds, dimValues, attrIds, attrValues);
+            WriteStructureBody(w, urn, dims, attrIds, attrValues);
             w.WriteEndObject();
-            WriteDataSets(w, keyed, false, cancellationToken);
+            WriteDataSets(w, keyed, false, layout, cancellationToken);
         }
         else
         {
@@ -404,9 +431,9 @@ public static partial class SdmxJson
             w.WriteStartObject("data");
             w.WriteStartArray("structures");
             w.WriteStartObject();
-            WriteStructureBody(w, urn, dimIds, dimValues, attrIds, attrValues);
+            WriteStructureBody(w, urn, dims, attrIds, attrValues);
             w.WriteStartArray("dataSets");
-            for (var i = 0; i < keyed.Select(k => k.o.Action).Distinct().Count(); i++)
+            for (var i = 0; i < keyed.Select(k => k.Obs.Action).Distinct().Count(); i++)
             {
                 w.WriteNumberValue(i);
             }
@@ -414,14 +441,18 @@ public static partial class SdmxJson
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();
-            WriteDataSets(w, keyed, true, cancellationToken);
+            WriteDataSets(w, keyed, true, layout, cancellationToken);
             w.WriteEndObject();
         }
 
         w.WriteEndObject();
     }
 
-    private static void WriteStructureBody(Utf8JsonWriter w, string urn, string[] dimIds, List<string>[] dimValues, string[] attrIds, List<string>[] attrValues)
+    private sealed record Keyed(ExchangeObservation Obs, string SeriesKey, string ObsKey, int?[] Attrs);
+
+    private sealed record DimensionSection(string[] Ids, List<string>[] Values, int ObservationPosition);
+
+    private static void WriteStructureBody(Utf8JsonWriter w, string urn, DimensionSection dims, string[] attrIds, List<string>[] attrValues)
     {
         w.WriteStartArray("links");
         w.WriteStartObject();
@@ -433,11 +464,22 @@ public static partial class SdmxJson
         w.WriteStartArray("dataSet");
         w.WriteEndArray();
         w.WriteStartArray("series");
+        for (var i = 0; i < dims.Ids.Length; i++)
+        {
+            if (dims.ObservationPosition >= 0 && i != dims.ObservationPosition)
+            {
+                WriteComponent(w, dims.Ids[i], dims.Values[i], i);
+            }
+        }
+
         w.WriteEndArray();
         w.WriteStartArray("observation");
-        for (var i = 0; i < dimIds.Length; i++)
+        for (var i = 0; i < dims.Ids.Length; i++)
         {
-            WriteComponent(w, dimIds[i], dimValues[i], i);
+            if (dims.ObservationPosition < 0 || i == dims.ObservationPosition)
+            {
+                WriteComponent(w, dims.Ids[i], dims.Values[i], i);
+            }
         }
 
         w.WriteEndArray();
@@ -480,10 +522,10 @@ public static partial class SdmxJson
         w.WriteEndObject();
     }
 
-    private static void WriteDataSets(Utf8JsonWriter w, List<(ExchangeObservation o, string key, int?[] attrs)> keyed, bool v20, CancellationToken ct)
+    private static void WriteDataSets(Utf8JsonWriter w, List<Keyed> keyed, bool v20, SdmxDataLayout layout, CancellationToken ct)
     {
         w.WriteStartArray("dataSets");
-        foreach (var group in keyed.GroupBy(k => k.o.Action).OrderBy(g => g.Key))
+        foreach (var group in keyed.GroupBy(k => k.Obs.Action).OrderBy(g => g.Key))
         {
             w.WriteStartObject();
             if (v20)
@@ -497,42 +539,77 @@ public static partial class SdmxJson
                 ExchangeAction.Replace => "Replace",
                 _ => v20 ? "Merge" : "Information",
             });
-            w.WriteStartObject("observations");
-            foreach (var (o, key, attrs) in group)
+            if (layout.IsSeries)
             {
-                ct.ThrowIfCancellationRequested();
-                w.WriteStartArray(key);
-                if (o.Value is null)
+                w.WriteStartObject("series");
+                foreach (var series in group.GroupBy(k => k.SeriesKey, StringComparer.Ordinal))
                 {
-                    w.WriteNullValue();
-                }
-                else if (JsonNumber().IsMatch(o.Value))
-                {
-                    // Raw, so "1.50" stays "1.50" instead of becoming a double.
-                    w.WriteRawValue(o.Value, skipInputValidation: true);
-                }
-                else
-                {
-                    w.WriteStringValue(o.Value);
+                    ct.ThrowIfCancellationRequested();
+                    w.WriteStartObject(series.Key);
+                    w.WriteStartArray("attributes");
+                    w.WriteEndArray();
+                    if (layout.WritesObservations)
+                    {
+                        w.WriteStartObject("observations");
+                        foreach (var k in series)
+                        {
+                            WriteObservation(w, k, layout);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndObject();
                 }
 
-                foreach (var a in attrs)
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteStartObject("observations");
+                foreach (var k in group)
                 {
-                    if (a is { } i)
-                    {
-                        w.WriteNumberValue(i);
-                    }
-                    else
-                    {
-                        w.WriteNullValue();
-                    }
+                    ct.ThrowIfCancellationRequested();
+                    WriteObservation(w, k, layout);
                 }
 
-                w.WriteEndArray();
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();
-            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteObservation(Utf8JsonWriter w, Keyed k, SdmxDataLayout layout)
+    {
+        w.WriteStartArray(k.ObsKey);
+        var value = layout.WritesObservations ? k.Obs.Value : null;
+        if (value is null)
+        {
+            w.WriteNullValue();
+        }
+        else if (JsonNumber().IsMatch(value))
+        {
+            // Raw, so "1.50" stays "1.50" instead of becoming a double.
+            w.WriteRawValue(value, skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteStringValue(value);
+        }
+
+        foreach (var a in k.Attrs)
+        {
+            if (a is { } i)
+            {
+                w.WriteNumberValue(i);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
         }
 
         w.WriteEndArray();

@@ -30,9 +30,8 @@ public sealed record SdmxHeader(string Id, string SenderId, DateTimeOffset Prepa
 }
 
 /// <summary>
-/// Writes observations as SDMX-ML data. We write the flat layout (dimensionAtObservation="AllDimensions") because
-/// it is valid for any set of observations without knowing which attributes belong to series; every SDMX
-/// reader accepts it.
+/// Writes observations as SDMX-ML data, flat (dimensionAtObservation="AllDimensions", every reader accepts it) or
+/// grouped into series (<see cref="SdmxDataLayout"/>). Attributes are always written on the observations.
 /// </summary>
 public static class SdmxMlDataWriter
 {
@@ -49,24 +48,37 @@ public static class SdmxMlDataWriter
     /// The namespace of the DSD-specific schema of a structure-specific message in the flat layout, as SDMX names it:
     /// "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=AGENCY:ID(VERSION):ObsLevelDim:AllDimensions".
     /// </summary>
-    public static string StructureNamespace(string structureId)
+    public static string StructureNamespace(string structureId) => StructureNamespace(structureId, SdmxDataLayout.AllDimensions);
+
+    /// <summary>The namespace of the DSD-specific schema for a dimension at observation level ("…:ObsLevelDim:TIME_PERIOD").</summary>
+    public static string StructureNamespace(string structureId, string dimensionAtObservation)
     {
         var (agency, id, version) = SdmxConcepts.SplitReference(structureId);
-        return $"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={agency}:{id}({version}):ObsLevelDim:AllDimensions";
+        return $"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={agency}:{id}({version}):ObsLevelDim:{dimensionAtObservation}";
     }
 
     /// <summary>Writes <paramref name="data"/> to <paramref name="stream"/> (UTF-8, not closed).</summary>
-    public static void Write(Stream stream, ExchangeDataSet data, SdmxMlDataFormat format, SdmxHeader? header = null, CancellationToken cancellationToken = default)
+    public static void Write(Stream stream, ExchangeDataSet data, SdmxMlDataFormat format, SdmxHeader? header = null, CancellationToken cancellationToken = default) =>
+        Write(stream, data, format, SdmxDataLayout.Flat, header, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="data"/> in <paramref name="layout"/>: flat, or grouped into series by every dimension but
+    /// the one at observation level (the key order is <see cref="ExchangeDataSet.DimensionIds"/>, then TIME_PERIOD).
+    /// </summary>
+    public static void Write(Stream stream, ExchangeDataSet data, SdmxMlDataFormat format, SdmxDataLayout layout, SdmxHeader? header = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(layout);
         header ??= SdmxHeader.Now();
+        var keyIds = data.DimensionIds().Append(SdmxConcepts.TimePeriod).ToArray();
         using var w = XmlWriter.Create(stream, SafeXml.WriterSettings());
         var v30 = format == SdmxMlDataFormat.StructureSpecific30;
         var message = v30 ? V30Message : V21Message;
         var common = v30 ? V30Common : V21Common;
         var (agency, id, version) = SdmxConcepts.SplitReference(data.StructureId);
-        var structureNs = StructureNamespace(data.StructureId);
+        var structureNs = StructureNamespace(data.StructureId, layout.DimensionAtObservation);
         w.WriteStartDocument();
         w.WriteStartElement("message", format == SdmxMlDataFormat.Generic21 ? "GenericData" : "StructureSpecificData", message);
         w.WriteAttributeString("xmlns", "common", null, common);
@@ -95,7 +107,7 @@ public static class SdmxMlDataWriter
             w.WriteAttributeString("namespace", structureNs);
         }
 
-        w.WriteAttributeString("dimensionAtObservation", "AllDimensions");
+        w.WriteAttributeString("dimensionAtObservation", layout.DimensionAtObservation);
         if (v30)
         {
             w.WriteElementString("Structure", common, $"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={agency}:{id}({version})");
@@ -142,16 +154,27 @@ public static class SdmxMlDataWriter
                 w.WriteAttributeString("type", Xsi, "ns1:DataSetType");
             }
 
-            foreach (var o in group)
+            if (layout.IsSeries)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (format == SdmxMlDataFormat.Generic21)
+                foreach (var series in layout.Series(group, keyIds))
                 {
-                    WriteGenericObs(w, o);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteSeries(w, series, layout, format == SdmxMlDataFormat.Generic21);
                 }
-                else
+            }
+            else
+            {
+                foreach (var o in group)
                 {
-                    WriteSpecificObs(w, o);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (format == SdmxMlDataFormat.Generic21)
+                    {
+                        WriteGenericObs(w, layout.Trim(o));
+                    }
+                    else
+                    {
+                        WriteSpecificObs(w, layout.Trim(o));
+                    }
                 }
             }
 
@@ -189,6 +212,82 @@ public static class SdmxMlDataWriter
             }
 
             w.WriteEndElement();
+        }
+
+        w.WriteEndElement();
+    }
+
+    /// <summary>A series: its key (and nothing else: attributes are the observations'), then its observations.</summary>
+    private static void WriteSeries(XmlWriter w, SdmxSeries series, SdmxDataLayout layout, bool generic)
+    {
+        var obsDimension = layout.DimensionAtObservation;
+        if (generic)
+        {
+            w.WriteStartElement("Series", V21Generic);
+            w.WriteStartElement("SeriesKey", V21Generic);
+            foreach (var (k, v) in series.Key)
+            {
+                GenericValue(w, k, v);
+            }
+
+            w.WriteEndElement();
+        }
+        else
+        {
+            w.WriteStartElement("Series");
+            foreach (var (k, v) in series.Key)
+            {
+                w.WriteAttributeString(k, v);
+            }
+        }
+
+        if (layout.WritesObservations)
+        {
+            foreach (var o in series.Observations)
+            {
+                var attributes = layout.WritesAttributes ? o.Attributes : ExchangeObservation.None;
+                if (generic)
+                {
+                    w.WriteStartElement("Obs", V21Generic);
+                    w.WriteStartElement("ObsDimension", V21Generic);
+                    w.WriteAttributeString("id", obsDimension);
+                    w.WriteAttributeString("value", SdmxDataLayout.Value(o, obsDimension));
+                    w.WriteEndElement();
+                    if (o.Value is not null)
+                    {
+                        w.WriteStartElement("ObsValue", V21Generic);
+                        w.WriteAttributeString("value", o.Value);
+                        w.WriteEndElement();
+                    }
+
+                    if (attributes.Count > 0)
+                    {
+                        w.WriteStartElement("Attributes", V21Generic);
+                        foreach (var (k, v) in attributes)
+                        {
+                            GenericValue(w, k, v);
+                        }
+
+                        w.WriteEndElement();
+                    }
+                }
+                else
+                {
+                    w.WriteStartElement("Obs");
+                    w.WriteAttributeString(obsDimension, SdmxDataLayout.Value(o, obsDimension));
+                    if (o.Value is not null)
+                    {
+                        w.WriteAttributeString(SdmxConcepts.ObsValue, o.Value);
+                    }
+
+                    foreach (var (k, v) in attributes)
+                    {
+                        w.WriteAttributeString(k, v);
+                    }
+                }
+
+                w.WriteEndElement();
+            }
         }
 
         w.WriteEndElement();

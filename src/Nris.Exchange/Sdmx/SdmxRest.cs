@@ -35,6 +35,12 @@ public enum SdmxMessageFormat
 
     /// <summary>SDMX-ML 3.0 structure message.</summary>
     Structure30,
+
+    /// <summary>SDMX-JSON 1.0 structure message.</summary>
+    StructureJson10,
+
+    /// <summary>SDMX-JSON 2.0 structure message.</summary>
+    StructureJson20,
 }
 
 /// <summary>Whether a query asks for data or for structures.</summary>
@@ -143,6 +149,8 @@ public static class SdmxMediaTypes
         SdmxMessageFormat.Csv10 => "application/vnd.sdmx.data+csv;version=1.0.0",
         SdmxMessageFormat.Csv20 => "application/vnd.sdmx.data+csv;version=2.0.0",
         SdmxMessageFormat.Structure21 => "application/vnd.sdmx.structure+xml;version=2.1",
+        SdmxMessageFormat.StructureJson10 => "application/vnd.sdmx.structure+json;version=1.0.0",
+        SdmxMessageFormat.StructureJson20 => "application/vnd.sdmx.structure+json;version=2.0.0",
         _ => "application/vnd.sdmx.structure+xml;version=3.0.0",
     };
 
@@ -158,7 +166,13 @@ public static class SdmxMediaTypes
         ["csvdata20"] = SdmxMessageFormat.Csv20,
         ["structure"] = SdmxMessageFormat.Structure21,
         ["structure30"] = SdmxMessageFormat.Structure30,
+        ["structurejson"] = SdmxMessageFormat.StructureJson10,
+        ["structurejson20"] = SdmxMessageFormat.StructureJson20,
     };
+
+    /// <summary>Whether a format is a structure message (SDMX-ML or SDMX-JSON).</summary>
+    public static bool IsStructure(SdmxMessageFormat format) =>
+        format is SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30 or SdmxMessageFormat.StructureJson10 or SdmxMessageFormat.StructureJson20;
 
     /// <summary>Whether a format is an SDMX-ML (XML) one, so errors are written as SDMX-ML error messages.</summary>
     public static bool IsXml(SdmxMessageFormat format) =>
@@ -181,7 +195,7 @@ public static class SdmxMediaTypes
                     "format không hợp lệ; dùng một trong " + string.Join(", ", FormatParameters.Keys) + ".");
             }
 
-            if ((kind == SdmxResourceKind.Structure) != chosen is SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30)
+            if ((kind == SdmxResourceKind.Structure) != IsStructure(chosen))
             {
                 throw NotAcceptableError(kind);
             }
@@ -209,14 +223,16 @@ public static class SdmxMediaTypes
 
     private static SdmxRestException NotAcceptableError(SdmxResourceKind kind) => new(406, SdmxRestException.NotAcceptable, "Accept",
         kind == SdmxResourceKind.Structure
-            ? "Structures are served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) or 3.0 (…;version=3.0.0) only."
+            ? "Structures are served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) or 3.0 (…;version=3.0.0), or SDMX-JSON 1.0 or 2.0 (application/vnd.sdmx.structure+json;version=1.0.0 or 2.0.0)."
             : "Data are served as SDMX-ML 2.1 generic or structure-specific, SDMX-ML 3.0, SDMX-JSON 1.0/2.0 or SDMX-CSV 1.0/2.0.",
         kind == SdmxResourceKind.Structure
-            ? "Cấu trúc chỉ được trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) hoặc 3.0 (…;version=3.0.0)."
+            ? "Cấu trúc được trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1) hoặc 3.0 (…;version=3.0.0), hoặc SDMX-JSON 1.0 hoặc 2.0 (application/vnd.sdmx.structure+json;version=1.0.0 hoặc 2.0.0)."
             : "Dữ liệu được trả về dạng SDMX-ML 2.1 (generic hoặc structure-specific), SDMX-ML 3.0, SDMX-JSON 1.0/2.0 hoặc SDMX-CSV 1.0/2.0.");
 
     private static SdmxMessageFormat Default(SdmxResourceKind kind, int apiVersion, string? family) => (kind, family, apiVersion) switch
     {
+        (SdmxResourceKind.Structure, "json", 1) => SdmxMessageFormat.StructureJson10,
+        (SdmxResourceKind.Structure, "json", _) => SdmxMessageFormat.StructureJson20,
         (SdmxResourceKind.Structure, _, 1) => SdmxMessageFormat.Structure21,
         (SdmxResourceKind.Structure, _, _) => SdmxMessageFormat.Structure30,
         (_, "json", 1) => SdmxMessageFormat.Json10,
@@ -241,12 +257,15 @@ public static class SdmxMediaTypes
             case "application/xml" or "text/xml":
                 return Default(kind, apiVersion, "xml");
             case "application/json":
-                return structure ? null : Default(kind, apiVersion, "json");
+                return Default(kind, apiVersion, "json");
             case "text/csv" or "text/*":
                 return structure ? null : Default(kind, apiVersion, "csv");
             case "application/vnd.sdmx.structure+xml":
                 return !structure ? null : v is null ? Default(kind, apiVersion, null)
                     : Is("2.1") ? SdmxMessageFormat.Structure21 : Is("3.0.0", "3.0") ? SdmxMessageFormat.Structure30 : null;
+            case "application/vnd.sdmx.structure+json":
+                return !structure ? null : v is null ? Default(kind, apiVersion, "json")
+                    : Is("1.0.0", "1.0") ? SdmxMessageFormat.StructureJson10 : Is("2.0.0", "2.0") ? SdmxMessageFormat.StructureJson20 : null;
             case "application/vnd.sdmx.genericdata+xml":
                 return !structure && Is("2.1") ? SdmxMessageFormat.GenericData21 : null;
             case "application/vnd.sdmx.structurespecificdata+xml":
@@ -353,8 +372,48 @@ public sealed class SdmxDataQuery
     /// <summary>The last N observations of each series.</summary>
     public int? LastN { get; private set; }
 
-    /// <summary>Whether attributes are dropped (detail=dataonly).</summary>
-    public bool DataOnly { get; private set; }
+    /// <summary>Whether attributes are dropped (detail=dataonly, v2 attributes=none).</summary>
+    public bool DataOnly => Detail == SdmxDataDetail.DataOnly;
+
+    /// <summary>The detail asked for (v1 <c>detail</c>; v2 <c>attributes=none</c> is dataonly). Default full.</summary>
+    public SdmxDataDetail Detail { get; private set; }
+
+    /// <summary>
+    /// The dimension at observation level: TIME_PERIOD (SDMX's default), another dimension id, or AllDimensions
+    /// (<see cref="SdmxDataLayout.AllDimensions"/>, the flat layout).
+    /// </summary>
+    public string DimensionAtObservation { get; private set; } = SdmxConcepts.TimePeriod;
+
+    /// <summary>The message layout this query asks for.</summary>
+    public SdmxDataLayout Layout => new(DimensionAtObservation, Detail);
+
+    /// <summary>
+    /// The same query without the key part or filter of <paramref name="componentId"/> (for TIME_PERIOD: without the time
+    /// range and time filter). Availability in mode=available asks, per component, what the other selections leave.
+    /// </summary>
+    public SdmxDataQuery Without(string componentId)
+    {
+        var time = componentId == SdmxConcepts.TimePeriod;
+        var q = new SdmxDataQuery(DimensionIds)
+        {
+            Start = time ? null : Start,
+            End = time ? null : End,
+            UpdatedAfter = UpdatedAfter,
+            FirstN = FirstN,
+            LastN = LastN,
+            Detail = Detail,
+            DimensionAtObservation = DimensionAtObservation,
+        };
+        foreach (var (id, filter) in Filters)
+        {
+            if (id != componentId)
+            {
+                q.Filters[id] = filter;
+            }
+        }
+
+        return q;
+    }
 
     /// <summary>The codes the key or filters allow for <paramref name="dimensionId"/>, or null for any.</summary>
     public IReadOnlySet<string>? ValuesOf(string dimensionId) => Filters.TryGetValue(dimensionId, out var f) ? f.Values : null;
@@ -371,6 +430,7 @@ public sealed class SdmxDataQuery
         ArgumentNullException.ThrowIfNull(parameters);
         var q = new SdmxDataQuery(dimensionIds);
         q.ParseKey(key);
+        var measuresNone = false;
         foreach (var (name, raw) in parameters)
         {
             var value = raw?.Trim() ?? "";
@@ -398,46 +458,46 @@ public sealed class SdmxDataQuery
                     q.LastN = ParseCount(name, value);
                     break;
                 case "dimensionAtObservation":
-                    if (value.Length > 0 && value != "AllDimensions")
+                    if (value.Length > 0)
                     {
-                        if (value != SdmxConcepts.TimePeriod && !dimensionIds.Contains(value, StringComparer.Ordinal))
+                        if (value != SdmxDataLayout.AllDimensions && value != SdmxConcepts.TimePeriod && !dimensionIds.Contains(value, StringComparer.Ordinal))
                         {
-                            throw SdmxRestException.Syntax(name, $"'{Short(value)}' is not a dimension of this dataflow.",
-                                $"'{Short(value)}' không phải là chiều của dataflow này.");
+                            throw SdmxRestException.Syntax(name, $"'{Short(value)}' is not a dimension of this dataflow; use TIME_PERIOD, AllDimensions or one of {string.Join(", ", dimensionIds)}.",
+                                $"'{Short(value)}' không phải là chiều của dataflow này; dùng TIME_PERIOD, AllDimensions hoặc một trong {string.Join(", ", dimensionIds)}.");
                         }
 
-                        throw SdmxRestException.Unsupported(name,
-                            "Only dimensionAtObservation=AllDimensions (the flat layout) is served; every SDMX reader accepts it.",
-                            "Chỉ hỗ trợ dimensionAtObservation=AllDimensions (dạng phẳng); mọi phần mềm đọc SDMX đều đọc được.");
+                        q.DimensionAtObservation = value;
                     }
 
                     break;
                 case "detail":
-                    q.DataOnly = value.ToLowerInvariant() switch
+                    q.Detail = value.ToLowerInvariant() switch
                     {
-                        "" or "full" => false,
-                        "dataonly" => true,
-                        "serieskeysonly" or "nodata" => throw SdmxRestException.Unsupported(name,
-                            "detail=serieskeysonly and detail=nodata are not served; use full or dataonly.",
-                            "Không hỗ trợ detail=serieskeysonly và detail=nodata; dùng full hoặc dataonly."),
+                        "" or "full" => SdmxDataDetail.Full,
+                        "dataonly" => SdmxDataDetail.DataOnly,
+                        "serieskeysonly" => SdmxDataDetail.SeriesKeysOnly,
+                        "nodata" => SdmxDataDetail.NoData,
                         _ => throw SdmxRestException.Syntax(name, "detail is full, dataonly, serieskeysonly or nodata.",
                             "detail là full, dataonly, serieskeysonly hoặc nodata."),
                     };
                     break;
                 case "attributes":
                     // v2: "dsd" (the default: all) or "none"; others are a selection we do not serve.
-                    q.DataOnly = value.ToLowerInvariant() switch
+                    q.Detail = value.ToLowerInvariant() switch
                     {
-                        "" or "dsd" or "all" => false,
-                        "none" => true,
+                        "" or "dsd" or "all" => q.Detail,
+                        "none" => SdmxDataDetail.DataOnly,
                         _ => throw SdmxRestException.Unsupported(name, "attributes is dsd, all or none.", "attributes là dsd, all hoặc none."),
                     };
                     break;
                 case "measures" or "includeHistory" or "format" or "references":
-                    if (name == "measures" && value.Length > 0 && value.ToLowerInvariant() is not ("all" or "OBS_VALUE"))
+                    if (name == "measures" && value.Length > 0 && value.ToLowerInvariant() is not ("all" or "obs_value" or "none"))
                     {
-                        throw SdmxRestException.Unsupported(name, "measures is all (OBS_VALUE is the only measure).", "measures là all (OBS_VALUE là chỉ tiêu đo duy nhất).");
+                        throw SdmxRestException.Unsupported(name, "measures is all, OBS_VALUE or none (OBS_VALUE is the only measure).",
+                            "measures là all, OBS_VALUE hoặc none (OBS_VALUE là chỉ tiêu đo duy nhất).");
                     }
+
+                    measuresNone |= name == "measures" && value.Equals("none", StringComparison.OrdinalIgnoreCase);
 
                     if (name == "includeHistory" && value.Equals("true", StringComparison.OrdinalIgnoreCase))
                     {
@@ -456,10 +516,13 @@ public sealed class SdmxDataQuery
             }
         }
 
-        if (q.FirstN is not null && q.LastN is not null)
+        // v2 has no detail: measures=none is series without observations, with attributes=none too only their keys.
+        if (measuresNone)
         {
-            // Both are allowed by SDMX: the union of the first N and the last N of each series.
+            q.Detail = q.Detail == SdmxDataDetail.DataOnly ? SdmxDataDetail.SeriesKeysOnly : SdmxDataDetail.NoData;
         }
+
+        // firstNObservations with lastNObservations is allowed by SDMX: the union of the first N and the last N of each series.
 
         return q;
     }

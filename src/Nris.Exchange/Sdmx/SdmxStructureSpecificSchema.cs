@@ -14,10 +14,24 @@ public static class SdmxStructureSpecificSchema
     private const string Xs = "http://www.w3.org/2001/XMLSchema";
 
     /// <summary>Writes the schema; the output imports the official SDMX schemas by their file names, so keep it next to them.</summary>
-    public static void Write(Stream stream, string structureId, IEnumerable<string> dimensionIds, IEnumerable<string> attributeIds, bool v30)
+    public static void Write(Stream stream, string structureId, IEnumerable<string> dimensionIds, IEnumerable<string> attributeIds, bool v30) =>
+        Write(stream, structureId, dimensionIds, attributeIds, v30, SdmxDataLayout.AllDimensions);
+
+    /// <summary>
+    /// Writes the schema of the layout with <paramref name="dimensionAtObservation"/> at observation level: for a
+    /// dimension id, DataSetType holds Series (every other dimension a required XML attribute; TIME_PERIOD, when it is
+    /// in the series key, is the base type's attribute) and Series hold Obs (that dimension required, the attributes
+    /// optional).
+    /// </summary>
+    public static void Write(Stream stream, string structureId, IEnumerable<string> dimensionIds, IEnumerable<string> attributeIds, bool v30,
+        string dimensionAtObservation)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var target = SdmxMlDataWriter.StructureNamespace(structureId);
+        ArgumentNullException.ThrowIfNull(dimensionIds);
+        ArgumentNullException.ThrowIfNull(attributeIds);
+        var series = dimensionAtObservation != SdmxDataLayout.AllDimensions;
+        var dimensions = dimensionIds.ToList();
+        var target = SdmxMlDataWriter.StructureNamespace(structureId, dimensionAtObservation);
         var common = v30 ? SdmxMlDataWriter.V30Common : SdmxMlDataWriter.V21Common;
         var dsd = v30 ? SdmxMlDataWriter.V30Specific : SdmxMlDataWriter.V21Specific;
         using var w = XmlWriter.Create(stream, SafeXml.WriterSettings());
@@ -45,18 +59,45 @@ public static class SdmxStructureSpecificSchema
             w.WriteStartElement("choice", Xs);
             w.WriteAttributeString("minOccurs", "0");
             w.WriteAttributeString("maxOccurs", "unbounded");
-            Element(w, "Obs", "ObsType", "1", null);
+            Element(w, series ? "Series" : "Obs", series ? "SeriesType" : "ObsType", "1", null);
             w.WriteEndElement();
         }
         else
         {
-            Element(w, "Obs", "ObsType", "1", "unbounded");
+            Element(w, series ? "Series" : "Obs", series ? "SeriesType" : "ObsType", "1", "unbounded");
         }
 
         w.WriteEndElement();
         w.WriteEndElement();
         w.WriteEndElement();
         w.WriteEndElement();
+
+        if (series)
+        {
+            w.WriteStartElement("complexType", Xs);
+            w.WriteAttributeString("name", "SeriesType");
+            w.WriteStartElement("complexContent", Xs);
+            w.WriteStartElement("restriction", Xs);
+            w.WriteAttributeString("base", "dsd:SeriesType");
+            w.WriteStartElement("sequence", Xs);
+            Element(w, null, "common:Annotations", "0", null, reference: true);
+            Element(w, "Obs", "ObsType", "0", "unbounded");
+            w.WriteEndElement();
+            // The base type's TIME_PERIOD is required in the series key, prohibited when time is at observation level.
+            Attribute(w, SdmxConcepts.TimePeriod, dimensionAtObservation == SdmxConcepts.TimePeriod ? "prohibited" : "required", "common:ObservationalTimePeriodType");
+            var inSeries = new HashSet<string>(StringComparer.Ordinal) { SdmxConcepts.TimePeriod, "type", "REPORTING_YEAR_START_DAY" };
+            foreach (var d in dimensions)
+            {
+                if (d != dimensionAtObservation && inSeries.Add(d))
+                {
+                    Attribute(w, d, "required");
+                }
+            }
+
+            w.WriteEndElement();
+            w.WriteEndElement();
+            w.WriteEndElement();
+        }
 
         w.WriteStartElement("complexType", Xs);
         w.WriteAttributeString("name", "ObsType");
@@ -66,10 +107,15 @@ public static class SdmxStructureSpecificSchema
         w.WriteStartElement("sequence", Xs);
         Element(w, null, "common:Annotations", "0", null, reference: true);
         w.WriteEndElement();
-        var declared = new HashSet<string>(StringComparer.Ordinal) { SdmxConcepts.TimePeriod, "type", "REPORTING_YEAR_START_DAY" };
-        foreach (var d in dimensionIds)
+        if (series)
         {
-            if (declared.Add(d))
+            Attribute(w, SdmxConcepts.TimePeriod, dimensionAtObservation == SdmxConcepts.TimePeriod ? "required" : "prohibited", "common:ObservationalTimePeriodType");
+        }
+
+        var declared = new HashSet<string>(StringComparer.Ordinal) { SdmxConcepts.TimePeriod, "type", "REPORTING_YEAR_START_DAY" };
+        foreach (var d in dimensions)
+        {
+            if ((!series || d == dimensionAtObservation) && declared.Add(d))
             {
                 Attribute(w, d, "required");
             }
@@ -126,11 +172,11 @@ public static class SdmxStructureSpecificSchema
         w.WriteEndElement();
     }
 
-    private static void Attribute(XmlWriter w, string name, string use)
+    private static void Attribute(XmlWriter w, string name, string use, string type = "xs:string")
     {
         w.WriteStartElement("attribute", Xs);
         w.WriteAttributeString("name", name);
-        w.WriteAttributeString("type", "xs:string");
+        w.WriteAttributeString("type", type);
         w.WriteAttributeString("use", use);
         w.WriteEndElement();
     }

@@ -194,6 +194,12 @@ public static class ExchangeEndpoints
 
         // The upload goes to a temporary file while it is counted, never whole into memory; beyond the limit: 413.
         var maxBytes = configuration.GetValue("Nris:Limits:MaxImportBytes", 32L * 1024 * 1024);
+        if (http.Request.ContentLength > maxBytes)
+        {
+            // Declared too large: refused before a byte is read, so a client that sent Expect: 100-continue never uploads it.
+            return TooLarge(maxBytes);
+        }
+
         await using var file = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         if (await CopyLimitedAsync(http, file, maxBytes, ct) is { } tooLarge)

@@ -35,7 +35,7 @@ public static class SdmxEndpoints
         v1.MapGet("/{type:" + StructureTypes + "}/{agency?}/{id?}/{version?}", (string type, string? agency, string? id, string? version, HttpContext http,
                 AccessScope scope, SdmxCatalogue catalogue, TimeProvider time) => Structure(1, type, agency, id, version, http, scope, catalogue, time))
             .RequireNrisAccess(NrisAccess.Public)
-            .WithSummary("SDMX 2.1 structures: dataflow, datastructure, codelist, conceptscheme (references, detail=full).");
+            .WithSummary("SDMX 2.1 structures: dataflow, datastructure, codelist, conceptscheme (references, detail=full), as SDMX-ML or SDMX-JSON.");
         v1.MapGet("/data/{flowRef}/{key?}/{providerRef?}", (string flowRef, string? key, string? providerRef, HttpContext http, AccessScope scope,
                 SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
                 DataV1Async(flowRef, key, providerRef, http, scope, catalogue, db, time, ct))
@@ -43,9 +43,9 @@ public static class SdmxEndpoints
             .WithSummary("SDMX 2.1 data of a dataflow: key (M.A+B..), startPeriod, endPeriod, updatedAfter, first/lastNObservations, detail.");
         v1.MapGet("/availableconstraint/{flowRef}/{key?}/{providerRef?}/{componentId?}", (string flowRef, string? key, string? providerRef, string? componentId,
                 HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
-                AvailabilityAsync(flowRef, key, providerRef, componentId, http, scope, catalogue, db, time, ct))
+                AvailabilityV1Async(flowRef, key, providerRef, componentId, http, scope, catalogue, db, time, ct))
             .RequireNrisAccess(NrisAccess.Public)
-            .WithSummary("SDMX 2.1 availability: an Actual content constraint with the codes present in the data matching the key (mode=exact).");
+            .WithSummary("SDMX 2.1 availability: an Actual content constraint with the codes present in the data matching the key (mode=exact|available).");
 
         var v2 = routes.MapGroup("/sdmx/2").WithTags("SDMX");
         v2.MapGet("/structure/{type}/{agency?}/{id?}/{version?}", (string type, string? agency, string? id, string? version, HttpContext http,
@@ -57,6 +57,11 @@ public static class SdmxEndpoints
                 DataAsync(2, agency, id, version, key, null, http, scope, catalogue, db, time, ct))
             .RequireNrisAccess(NrisAccess.Public)
             .WithSummary("SDMX 3.0 data of a dataflow: key, c[DIM]= filters, updatedAfter, first/lastNObservations, attributes.");
+        v2.MapGet("/availability/dataflow/{agency}/{id}/{version?}/{key?}/{componentId?}", (string agency, string id, string? version, string? key, string? componentId,
+                HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct) =>
+                AvailabilityAsync(2, agency, id, version, key, null, componentId, http, scope, catalogue, db, time, ct))
+            .RequireNrisAccess(NrisAccess.Public)
+            .WithSummary("SDMX 3.0 availability: an Actual data constraint with the codes present for the key and c[DIM]= filters (mode=exact|available).");
         return routes;
     }
 
@@ -70,8 +75,19 @@ public static class SdmxEndpoints
             var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, api);
             var all = catalogue.Readable(scope);
             var selected = SdmxStructureQuery.Select(all, type, agency, id, version, http.Request.Query["references"], http.Request.Query["detail"]);
-            return new SdmxResult(format, stream => SdmxStructureWriter.Write(stream, selected,
-                format == SdmxMessageFormat.Structure30 ? SdmxStructureFormat.Ml30 : SdmxStructureFormat.Ml21, SdmxHeader.Now(time)));
+            var header = SdmxHeader.Now(time);
+            return new SdmxResult(format, stream =>
+            {
+                switch (format)
+                {
+                    case SdmxMessageFormat.StructureJson10 or SdmxMessageFormat.StructureJson20:
+                        SdmxJsonStructure.Write(stream, selected, format == SdmxMessageFormat.StructureJson10 ? SdmxJsonVersion.V10 : SdmxJsonVersion.V20, header);
+                        break;
+                    default:
+                        SdmxStructureWriter.Write(stream, selected, format == SdmxMessageFormat.Structure30 ? SdmxStructureFormat.Ml30 : SdmxStructureFormat.Ml21, header);
+                        break;
+                }
+            });
         }
         catch (SdmxRestException e)
         {
@@ -109,7 +125,8 @@ public static class SdmxEndpoints
             var observations = await ReadObservationsAsync(flow, query, providers, scope, catalogue.Catalogue.Current, db, ct);
             var selected = query.Apply(observations, catalogue.MaxObservations);
             var data = new ExchangeDataSet(flow.StructureReference, selected);
-            return new SdmxResult(format, stream => WriteData(stream, data, format, SdmxHeader.Now(time)));
+            var layout = query.Layout;
+            return new SdmxResult(format, stream => WriteData(stream, data, format, layout, SdmxHeader.Now(time)));
         }
         catch (SdmxRestException e)
         {
@@ -117,40 +134,75 @@ public static class SdmxEndpoints
         }
     }
 
-    private static async Task<IResult> AvailabilityAsync(string flowRef, string? key, string? providerRef, string? componentId, HttpContext http,
+    private static Task<IResult> AvailabilityV1Async(string flowRef, string? key, string? providerRef, string? componentId, HttpContext http,
         AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct)
     {
         try
         {
-            var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, 1);
-            if (format != SdmxMessageFormat.Structure21)
+            var (agency, id, version) = SdmxStructureQuery.SplitFlowRef(flowRef);
+            return AvailabilityAsync(1, agency, id, version, key, providerRef, componentId, http, scope, catalogue, db, time, ct);
+        }
+        catch (SdmxRestException e)
+        {
+            return Task.FromResult(Error(http, e));
+        }
+    }
+
+    /// <summary>
+    /// Availability, shared by v1 (/availableconstraint) and v2 (/availability): mode=exact lists, per component, the codes
+    /// of the data matching the whole query; mode=available the codes of the data matching the query without that
+    /// component's own selection (what a user could still pick). v1 answers SDMX-ML 2.1, v2 SDMX-ML 3.0 (or 2.1 on request).
+    /// </summary>
+    private static async Task<IResult> AvailabilityAsync(int api, string? agency, string id, string? version, string? key, string? providerRef, string? componentId,
+        HttpContext http, AccessScope scope, SdmxCatalogue catalogue, NrisDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            var format = SdmxMediaTypes.Negotiate(Accept(http), http.Request.Query["format"], SdmxResourceKind.Structure, api);
+            if (format is not (SdmxMessageFormat.Structure21 or SdmxMessageFormat.Structure30))
             {
-                throw SdmxRestException.Unsupported("Accept", "Availability is served as SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).",
-                    "Thông tin số liệu hiện có chỉ trả về dạng SDMX-ML 2.1 (application/vnd.sdmx.structure+xml;version=2.1).");
+                throw SdmxRestException.Unsupported("Accept", "Availability is served as SDMX-ML 2.1 or 3.0 (application/vnd.sdmx.structure+xml;version=2.1 or 3.0.0).",
+                    "Thông tin số liệu hiện có chỉ trả về dạng SDMX-ML 2.1 hoặc 3.0 (application/vnd.sdmx.structure+xml;version=2.1 hoặc 3.0.0).");
             }
 
             var mode = http.Request.Query["mode"].ToString();
-            if (mode.Length > 0 && mode != "exact")
+            if (mode is not ("" or "exact" or "available"))
             {
-                throw SdmxRestException.Unsupported("mode", "Only mode=exact is served.", "Chỉ hỗ trợ mode=exact.");
+                throw SdmxRestException.Syntax("mode", "mode is exact or available.", "mode là exact hoặc available.");
             }
 
-            var component = componentId?.Trim() ?? "all";
+            var component = componentId?.Trim() is { Length: > 0 } c && c != "*" ? c : "all";
             if (component is not ("all" or SdmxConcepts.TimePeriod) && !NrisSdmxMapping.DimensionIds.Contains(component, StringComparer.Ordinal))
             {
                 throw SdmxRestException.Syntax("componentID", $"'{Short(component)}' is not a dimension of the dataflow.", $"'{Short(component)}' không phải là chiều của dataflow.");
             }
 
-            var (agency, id, version) = SdmxStructureQuery.SplitFlowRef(flowRef);
             var flow = catalogue.FindFlow(scope, agency, id, version)
                 ?? throw SdmxRestException.NotFound($"There is no dataflow '{Short(id)}' you may read.", $"Không có dataflow '{Short(id)}' mà bạn được xem.");
-            var parameters = http.Request.Query.Where(q => q.Key is "startPeriod" or "endPeriod" or "updatedAfter")
+            var parameters = http.Request.Query.Where(q => q.Key is "startPeriod" or "endPeriod" or "updatedAfter" || q.Key.StartsWith("c[", StringComparison.Ordinal))
                 .ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
             var query = SdmxDataQuery.Parse(key, NrisSdmxMapping.DimensionIds, parameters);
-            var observations = await ReadObservationsAsync(flow, query, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
-            var selected = query.Apply(observations, int.MaxValue);
-            return new SdmxResult(format, stream => SdmxAvailability.Write(stream, flow.Dataflow.Ref, NrisSdmxMapping.DimensionIds, selected,
-                component, SdmxHeader.Now(time)));
+            Func<string, IReadOnlyList<ExchangeObservation>> observationsFor;
+            if (mode == "available")
+            {
+                // The candidates are every value of the flow the caller may read (changed after updatedAfter); each
+                // component then drops its own selection.
+                var everything = SdmxDataQuery.Parse(null, NrisSdmxMapping.DimensionIds,
+                    parameters.Where(p => p.Key == "updatedAfter").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+                var candidates = await ReadObservationsAsync(flow, everything, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
+                _ = query.Apply(candidates, int.MaxValue); // 404 when the query itself matches nothing
+                var cache = new Dictionary<string, IReadOnlyList<ExchangeObservation>>(StringComparer.Ordinal);
+                observationsFor = c => cache.TryGetValue(c, out var list) ? list : cache[c] = ApplyOrEmpty(query.Without(c), candidates);
+            }
+            else
+            {
+                var observations = await ReadObservationsAsync(flow, query, Providers(providerRef), scope, catalogue.Catalogue.Current, db, ct);
+                var selected = query.Apply(observations, int.MaxValue);
+                observationsFor = _ => selected;
+            }
+
+            return new SdmxResult(format, stream => SdmxAvailability.Write(stream, flow.Dataflow.Ref, NrisSdmxMapping.DimensionIds, observationsFor,
+                component, SdmxHeader.Now(time), format == SdmxMessageFormat.Structure30));
         }
         catch (SdmxRestException e)
         {
@@ -158,30 +210,45 @@ public static class SdmxEndpoints
         }
     }
 
-    private static void WriteData(Stream stream, ExchangeDataSet data, SdmxMessageFormat format, SdmxHeader header)
+    private static IReadOnlyList<ExchangeObservation> ApplyOrEmpty(SdmxDataQuery query, List<ExchangeObservation> candidates)
+    {
+        try
+        {
+            return query.Apply(candidates, int.MaxValue);
+        }
+        catch (SdmxRestException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Writes the data in the query's layout (series grouped by every dimension but the one at observation level, or
+    /// flat for AllDimensions). SDMX-CSV is always flat; its detail still applies (no values or attributes for
+    /// serieskeysonly and nodata, no attributes for dataonly).
+    /// </summary>
+    private static void WriteData(Stream stream, ExchangeDataSet data, SdmxMessageFormat format, SdmxDataLayout layout, SdmxHeader header)
     {
         switch (format)
         {
             case SdmxMessageFormat.GenericData21:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.Generic21, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.Generic21, layout, header);
                 break;
             case SdmxMessageFormat.StructureSpecificData21:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific21, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific21, layout, header);
                 break;
             case SdmxMessageFormat.Data30:
-                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific30, header);
+                SdmxMlDataWriter.Write(stream, data, SdmxMlDataFormat.StructureSpecific30, layout, header);
                 break;
             case SdmxMessageFormat.Json10:
-                SdmxJson.Write(stream, data, SdmxJsonVersion.V10, header);
+                SdmxJson.Write(stream, data, SdmxJsonVersion.V10, layout, header);
                 break;
             case SdmxMessageFormat.Json20:
-                SdmxJson.Write(stream, data, SdmxJsonVersion.V20, header);
-                break;
-            case SdmxMessageFormat.Csv10:
-                SdmxCsv.Write(stream, data, SdmxCsvVersion.V10);
+                SdmxJson.Write(stream, data, SdmxJsonVersion.V20, layout, header);
                 break;
             default:
-                SdmxCsv.Write(stream, data, SdmxCsvVersion.V20);
+                var flat = data with { Observations = [.. data.Observations.Select(layout.Trim)] };
+                SdmxCsv.Write(stream, flat, format == SdmxMessageFormat.Csv10 ? SdmxCsvVersion.V10 : SdmxCsvVersion.V20);
                 break;
         }
     }

@@ -444,6 +444,7 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
             ["GET /api/oversight/cross-checks"] = new(Same(Get("/api/oversight/cross-checks?period=2026-M03")), Authenticated(200)),
             ["GET /api/oversight/hot-issues"] = new(Same(Get("/api/oversight/hot-issues?take=5")), Authenticated(200)),
+            ["GET /api/oversight/anomalies"] = new(Same(Get("/api/oversight/anomalies?regime=KTXH-TINH-THANG&take=5")), Authenticated(200)),
             // Notifications and their preferences are a user's own: an API client has none (400).
             ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
             ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),
@@ -463,6 +464,8 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 $"/sdmx/rest/availableconstraint/DF_KTXH_TINH_THANG/M.RETAIL_SALES._T.{(i ? "01" : "79")}/all/all?startPeriod={period}&endPeriod={period}")), DataScope),
             ["GET /sdmx/2/data/dataflow/{agency}/{id}/{version?}/{key?}"] = new(i => Task.FromResult(new Target(HttpMethod.Get,
                 $"/sdmx/2/data/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}?c[TIME_PERIOD]={period}")), DataScope),
+            ["GET /sdmx/2/availability/dataflow/{agency}/{id}/{version?}/{key?}/{componentId?}"] = new(i => Task.FromResult(Get(
+                $"/sdmx/2/availability/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/M.RETAIL_SALES._T.{(i ? "01" : "79")}/*?c[TIME_PERIOD]={period}")), DataScope),
 
             // Files of a report: the form and imports are the reporter's (as the draft); the export reads like the report.
             ["GET /api/reports/{regime}/{period}/{reporter}/form.xlsx"] = new(i => Task.FromResult(new Target(HttpMethod.Get, ReportPath(i) + "/form.xlsx")), Write(200)),

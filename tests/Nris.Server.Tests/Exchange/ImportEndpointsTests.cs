@@ -142,6 +142,39 @@ public sealed class ImportEndpointsTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task A_file_over_the_import_limit_is_413_and_stores_nothing()
+    {
+        using var admin = await server.AdminAsync();
+        var key = (await admin.PostJsonAsync("/api/admin/clients", new { name = "import-413", organizationCode = Hanoi, role = "reporter" }, 201)).GetProperty("key").GetString()!;
+        var path = Api.ReportTestData.Path(Api.ReportTestData.NextPeriod(), Hanoi);
+        // A valid long CSV padded with notes past the default Nris:Limits:MaxImportBytes (32 MiB).
+        var csv = new StringBuilder("indicator,disaggregation,territory,period,value,status,note\r\n");
+        var row = "IIP,_T,01,2026-M05,104.2,normal," + new string('x', 1000) + "\r\n";
+        while (csv.Length < 33 * 1024 * 1024)
+        {
+            csv.Append(row);
+        }
+
+        // The client asks before sending (Expect: 100-continue, waiting as long as the test may run): the server refuses
+        // from the declared length, so the answer arrives without the upload.
+        using var handler = new SocketsHttpHandler { Expect100ContinueTimeout = Timeout.InfiniteTimeSpan };
+        using var client = new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path + "/import?format=csv", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString())),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(413, (int)response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.EndsWith("too-large", body.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.True(body.TryGetProperty("detailVi", out _));
+        using var none = await admin.GetAsync(path + "/draft");
+        Assert.Equal(404, (int)none.StatusCode);
+    }
+
+    [Fact]
     public async Task A_long_CSV_submits_with_an_idempotency_key_and_exports_back()
     {
         using var admin = await server.AdminAsync();

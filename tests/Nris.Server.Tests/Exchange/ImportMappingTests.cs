@@ -210,6 +210,92 @@ public sealed class ImportMappingTests(NrisServerFixture server)
         }
     }
 
+    /// <summary>The ECB sample's (currency, period) → value, read here with XDocument from either 2.1 time-series layout.</summary>
+    private static Dictionary<(string Currency, string Period), decimal> EcbSeries(string file)
+    {
+        var doc = XDocument.Load(file);
+        var result = new Dictionary<(string, string), decimal>();
+        foreach (var series in doc.Descendants().Where(e => e.Name.LocalName == "Series"))
+        {
+            var key = series.Elements().FirstOrDefault(e => e.Name.LocalName == "SeriesKey");
+            var currency = key is null
+                ? (string)series.Attribute("CURRENCY")!
+                : (string)key.Elements().Single(v => (string?)v.Attribute("id") == "CURRENCY").Attribute("value")!;
+            foreach (var obs in series.Elements().Where(e => e.Name.LocalName == "Obs"))
+            {
+                var period = (string?)obs.Attribute("TIME_PERIOD") ?? (string)obs.Elements().Single(e => e.Name.LocalName == "ObsDimension").Attribute("value")!;
+                var value = (string?)obs.Attribute("OBS_VALUE") ?? (string)obs.Elements().Single(e => e.Name.LocalName == "ObsValue").Attribute("value")!;
+                result[(currency, period)] = decimal.Parse(value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>An SDMX-JSON time-series sample's (currency, period) → value, resolved here from its own indexes.</summary>
+    private static Dictionary<(string Currency, string Period), decimal> JsonSeries(string file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+        var data = doc.RootElement.TryGetProperty("data", out var d) ? d : doc.RootElement;
+        var structure = data.TryGetProperty("structures", out var ss) ? ss[0] : data.GetProperty("structure");
+        string[] Values(string level, string id) => [.. structure.GetProperty("dimensions").GetProperty(level).EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == id).GetProperty("values").EnumerateArray().Select(v => v.GetProperty("id").GetString()!)];
+        var currencies = Values("series", "CURRENCY");
+        var periods = Values("observation", "TIME_PERIOD");
+        var result = new Dictionary<(string, string), decimal>();
+        foreach (var series in data.GetProperty("dataSets")[0].GetProperty("series").EnumerateObject())
+        {
+            foreach (var obs in series.Value.GetProperty("observations").EnumerateObject())
+            {
+                result[(currencies[int.Parse(series.Name, CultureInfo.InvariantCulture)], periods[int.Parse(obs.Name, CultureInfo.InvariantCulture)])] = obs.Value[0].GetDecimal();
+            }
+        }
+
+        return result;
+    }
+
+    [Fact]
+    public async Task The_SDMX_ML_and_SDMX_JSON_samples_import_through_a_mapping_value_by_value()
+    {
+        using var admin = await server.AdminAsync();
+        var indicators = new Dictionary<string, string> { ["CHF"] = "IIP", ["GBP"] = "CPI_YOY", ["JPY"] = "RETAIL_SALES", ["USD"] = "CPI_MOM", ["NZD"] = "IIP", ["RUB"] = "CPI_YOY" };
+        var cases = new (string Format, string File, string PartnerPeriod, Dictionary<(string Currency, string Period), decimal> Sample)[]
+        {
+            ("sdmx-ml", Samples("sdmx-ml-2.1", "exr", "ecb_exr_ng", "generic", "ecb_exr_ng_ts.xml"), "2010-08", EcbSeries(Samples("sdmx-ml-2.1", "exr", "ecb_exr_ng", "generic", "ecb_exr_ng_ts.xml"))),
+            ("sdmx-ml", Samples("sdmx-ml-2.1", "exr", "ecb_exr_ng", "structured", "ecb_exr_ng_ts.xml"), "2010-09", EcbSeries(Samples("sdmx-ml-2.1", "exr", "ecb_exr_ng", "structured", "ecb_exr_ng_ts.xml"))),
+            ("sdmx-json", Samples("sdmx-json-1.0", "exr-time-series.json"), "2013-01-18", JsonSeries(Samples("sdmx-json-1.0", "exr-time-series.json"))),
+            ("sdmx-json", Samples("sdmx-json-2.1", "exr-time-series.json"), "2013-01-21", JsonSeries(Samples("sdmx-json-2.1", "exr-time-series.json"))),
+        };
+        foreach (var (format, file, partnerPeriod, sample) in cases)
+        {
+            // Each sample into a fresh report: the partner's CURRENCY names the indicator, one of its periods is ours.
+            var period = Api.ReportTestData.NextPeriod();
+            var path = Api.ReportTestData.Path(period, Hanoi);
+            var name = Unique("sdmx-ecb");
+            var (s, b) = await PutMappingAsync(admin, name, new
+            {
+                regime = Regime, description = "ECB exchange rates sample: CURRENCY is the indicator",
+                indicatorDimension = "CURRENCY",
+                indicators,
+                periods = new Dictionary<string, string> { [partnerPeriod] = period },
+            });
+            Assert.True(s == 201, b.ToString());
+
+            var (status, body) = await UploadAsync(admin, path + $"/import?format={format}&mapping={name}", await File.ReadAllBytesAsync(file, Ct));
+            Assert.True(status == 200, file + ": " + body);
+            var chosen = sample.Where(e => e.Key.Period == partnerPeriod).ToList();
+            Assert.True(chosen.Count >= 2, file);
+            var summary = body.GetProperty("importSummary");
+            Assert.Equal(chosen.Count, summary.GetProperty("importCount").GetProperty("imported").GetInt32());
+            // Every other observation is of another period than the report's: a conflict, ignored.
+            Assert.Equal(sample.Count - chosen.Count, summary.GetProperty("importCount").GetProperty("ignored").GetInt32());
+
+            var draft = await admin.GetJsonAsync(path + "/draft");
+            var expected = chosen.ToDictionary(e => (indicators[e.Key.Currency], "_T", (string?)null), e => e.Value);
+            Assert.Equal(Sorted(expected), Sorted(Cells(draft.GetProperty("values"))));
+        }
+    }
+
     [Fact]
     public async Task A_bad_mapping_is_refused_naming_its_rows_and_unfit_values_store_nothing()
     {

@@ -175,6 +175,94 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task Data_series_layouts_and_detail_in_every_format_with_series()
+    {
+        using var admin = await server.AdminAsync();
+        using var anonymous = server.NewSession();
+        var years = await YearsAsync(admin);
+        var (a, b) = (years[^2], years[^1]);
+        var expected = new Dictionary<(string, string, string, string), decimal>();
+        foreach (var y in new[] { a, b })
+        {
+            foreach (var (k, v) in await ReportedAsync(admin, y))
+            {
+                if (k.Item1 is "POP_AVG" or "AREA_KM2" && k.Item2 == "_T" && k.Item3 is "01" or "79")
+                {
+                    expected[(k.Item1, k.Item2, k.Item3, y.ToString(CultureInfo.InvariantCulture))] = v;
+                }
+            }
+        }
+
+        var seriesByTime = expected.Keys.Select(k => (k.Item1, k.Item3)).Distinct().Count();
+        var seriesByArea = expected.Keys.Select(k => (k.Item1, k.Item4)).Distinct().Count();
+        Assert.True(seriesByTime >= 3, "the yearbook has population and area for both cities");
+        var structure = NrisSdmxMapping.Structure("NRIS:" + Flow + "(1.0)");
+        var path = $"/sdmx/rest/data/{Flow}/A.POP_AVG+AREA_KM2._T.01+79?startPeriod={a}&endPeriod={b}";
+        var xmlFormats = new[]
+        {
+            ("application/vnd.sdmx.genericdata+xml;version=2.1", "sdmx-ml-2.1", false),
+            ("application/vnd.sdmx.structurespecificdata+xml;version=2.1", "sdmx-ml-2.1", true),
+            ("application/vnd.sdmx.data+xml;version=3.0.0", "sdmx-ml-3.0", true),
+        };
+        foreach (var (dimension, query, seriesCount) in new[]
+        {
+            ("TIME_PERIOD", "", seriesByTime), ("TIME_PERIOD", "&dimensionAtObservation=TIME_PERIOD", seriesByTime),
+            ("REF_AREA", "&dimensionAtObservation=REF_AREA", seriesByArea), ("AllDimensions", "&dimensionAtObservation=AllDimensions", 0),
+        })
+        {
+            foreach (var (accept, schema, specific) in xmlFormats)
+            {
+                var answer = await GetAsync(anonymous, path + query, accept);
+                Assert.True(answer.Status == 200, $"{accept} {query}: {answer.Status} {answer.Text}");
+                var doc = new XmlDocument { XmlResolver = null };
+                doc.LoadXml(answer.Text);
+                Assert.Equal(seriesCount, doc.GetElementsByTagName("Series", "*").Count);
+                var v30 = schema == "sdmx-ml-3.0";
+                Assert.Empty(Validate(answer.Body, schema, specific ? [DsdSchema(v30, dimension)] : []));
+                var data = SdmxMlDataReader.Read(new MemoryStream(answer.Body), structure, null, Ct);
+                Assert.Equal(expected.OrderBy(e => e.Key.ToString()), Observed(data).OrderBy(e => e.Key.ToString()));
+            }
+
+            foreach (var accept in new[] { "application/vnd.sdmx.data+json;version=1.0.0", "application/vnd.sdmx.data+json;version=2.0.0" })
+            {
+                var answer = await GetAsync(anonymous, path + query, accept);
+                Assert.True(answer.Status == 200, $"{accept} {query}: {answer.Status} {answer.Text}");
+                var json = JsonDocument.Parse(answer.Body).RootElement;
+                var dataSet = (json.TryGetProperty("data", out var d) ? d : json).GetProperty("dataSets")[0];
+                Assert.Equal(seriesCount, dataSet.TryGetProperty("series", out var series) ? series.EnumerateObject().Count() : 0);
+                Assert.Equal(expected.OrderBy(e => e.Key.ToString()), Observed(SdmxJson.Read(new MemoryStream(answer.Body), null, Ct)).OrderBy(e => e.Key.ToString()));
+            }
+        }
+
+        // serieskeysonly and nodata: the series, no observations; still valid. v2 says it with measures=none.
+        foreach (var (url, accept, schema) in new[]
+        {
+            (path + "&detail=serieskeysonly", "application/vnd.sdmx.genericdata+xml;version=2.1", "sdmx-ml-2.1"),
+            (path + "&detail=nodata", "application/vnd.sdmx.structurespecificdata+xml;version=2.1", "sdmx-ml-2.1"),
+            ($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/A.POP_AVG,AREA_KM2._T.01,79?c[TIME_PERIOD]=ge:{a}%2Ble:{b}&measures=none&attributes=none", "application/vnd.sdmx.data+xml;version=3.0.0", "sdmx-ml-3.0"),
+        })
+        {
+            var answer = await GetAsync(anonymous, url, accept);
+            Assert.True(answer.Status == 200, $"{url}: {answer.Status} {answer.Text}");
+            var doc = new XmlDocument { XmlResolver = null };
+            doc.LoadXml(answer.Text);
+            Assert.Equal(seriesByTime, doc.GetElementsByTagName("Series", "*").Count);
+            Assert.Equal(0, doc.GetElementsByTagName("Obs", "*").Count);
+            Assert.Empty(Validate(answer.Body, schema, accept.Contains("genericdata", StringComparison.Ordinal) ? [] : [DsdSchema(schema == "sdmx-ml-3.0")]));
+        }
+
+        var keysJson = JsonDocument.Parse((await GetAsync(anonymous, path + "&detail=serieskeysonly", "application/json")).Body).RootElement;
+        var keys = keysJson.GetProperty("dataSets")[0].GetProperty("series").EnumerateObject().ToList();
+        Assert.Equal(seriesByTime, keys.Count);
+        Assert.All(keys, k => Assert.False(k.Value.TryGetProperty("observations", out _)));
+
+        // SDMX-CSV stays flat: serieskeysonly leaves every key with an empty value.
+        var csv = SdmxCsv.Read(new MemoryStream((await GetAsync(anonymous, path + "&detail=serieskeysonly", "text/csv")).Body), structure, null, Ct);
+        Assert.Equal(expected.Count, csv.Observations.Count);
+        Assert.All(csv.Observations, o => Assert.True(string.IsNullOrEmpty(o.Value) && o.Attributes.Count == 0));
+    }
+
+    [Fact]
     public async Task Data_v2_filters_components_and_time()
     {
         using var admin = await server.AdminAsync();
@@ -250,10 +338,33 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
         var freq = SdmxStructureReader.Read(new MemoryStream((await GetAsync(anonymous, "/sdmx/rest/codelist/NRIS/CL_FREQ", "application/vnd.sdmx.structure+xml;version=2.1")).Body), null, Ct);
         Assert.Equal(["D", "W", "M", "Q", "S", "A"], freq.Codelists.Single().Codes.Select(c => c.Id));
 
-        // Structures are not served as JSON: 406, a problem document.
-        var json = await GetAsync(anonymous, "/sdmx/rest/dataflow", "application/json");
-        Assert.Equal(406, json.Status);
-        Assert.Equal(406, JsonDocument.Parse(json.Body).RootElement.GetProperty("sdmxCode").GetInt32());
+        // The same structures as SDMX-JSON 1.0 and 2.0 (by Accept, by format=, and application/json per API version).
+        foreach (var (path, accept) in new[]
+        {
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all", "application/vnd.sdmx.structure+json;version=1.0.0"),
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all", "application/vnd.sdmx.structure+json;version=2.0.0"),
+            ($"/sdmx/rest/dataflow/NRIS/{Flow}/1.0?references=all&format=structurejson20", "application/xml"),
+            ($"/sdmx/2/structure/dataflow/NRIS/{Flow}/~?references=all", "application/json"),
+        })
+        {
+            var answer = await GetAsync(anonymous, path, accept);
+            Assert.True(answer.Status == 200, $"{path} {accept}: {answer.Status} {answer.Text}");
+            var expectedType = path.Contains("structurejson20", StringComparison.Ordinal) || path.StartsWith("/sdmx/2", StringComparison.Ordinal) || accept.EndsWith("2.0.0", StringComparison.Ordinal)
+                ? "application/vnd.sdmx.structure+json;version=2.0.0" : "application/vnd.sdmx.structure+json;version=1.0.0";
+            Assert.Equal(expectedType, answer.ContentType.Replace(" ", "", StringComparison.Ordinal));
+            var j = SdmxJsonStructure.Read(new MemoryStream(answer.Body), null, Ct);
+            Assert.Equal(s.Dataflows, j.Dataflows, (x, y) => x.Ref == y.Ref && x.Structure == y.Structure && x.Names.SequenceEqual(y.Names));
+            Assert.Equal(s.DataStructures.Select(d => (d.Ref, string.Join(",", d.Dimensions), string.Join(",", d.Attributes), d.TimeDimension, d.Measure, d.ConceptScheme)),
+                j.DataStructures.Select(d => (d.Ref, string.Join(",", d.Dimensions), string.Join(",", d.Attributes), d.TimeDimension, d.Measure, d.ConceptScheme)));
+            Assert.Equal(s.Codelists.Select(c => (c.Ref, string.Join(",", c.Codes.Select(x => x.Id + "=" + string.Join("|", x.Names))))),
+                j.Codelists.Select(c => (c.Ref, string.Join(",", c.Codes.Select(x => x.Id + "=" + string.Join("|", x.Names))))));
+            Assert.Equal(s.ConceptSchemes.Single().Concepts.Select(c => c.Id), j.ConceptSchemes.Single().Concepts.Select(c => c.Id));
+        }
+
+        // Structures are not served as CSV: 406, a problem document.
+        var csv = await GetAsync(anonymous, "/sdmx/rest/dataflow", "text/csv");
+        Assert.Equal(406, csv.Status);
+        Assert.Equal(406, JsonDocument.Parse(csv.Body).RootElement.GetProperty("sdmxCode").GetInt32());
     }
 
     [Fact]
@@ -288,8 +399,13 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
         await Expect("/sdmx/rest/data/DF_NO_SUCH_FLOW", Generic, 404, 100);
         // An internal regime does not exist for an anonymous caller.
         await Expect("/sdmx/rest/data/DF_KTXH_TINH_THANG", Generic, 404, 100);
-        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?dimensionAtObservation=TIME_PERIOD", Generic, 501, 501);
-        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?detail=serieskeysonly", null, 501, 501);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?dimensionAtObservation=CURRENCY", Generic, 400, 140);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?detail=everything", null, 400, 140);
+        await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?includeHistory=true", Generic, 501, 501);
+        // Too much (the fixture sets Nris:Sdmx:MaxObservations to 5,000; the yearbook holds more): 413, SDMX 510.
+        await Expect($"/sdmx/rest/data/{Flow}/all", Generic, 413, 510);
+        await Expect($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/*", "application/json", 413, 510);
+        await Expect($"/sdmx/2/data/dataflow/NRIS/{Flow}/1.0/*?attributes=OBS_STATUS", null, 501, 501);
         await Expect($"/sdmx/rest/data/{Flow}/A.POP_AVG._T.01?startPeriod=yesterday", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/all?format=pdf", null, 400, 140);
         await Expect($"/sdmx/rest/data/{Flow}/all", "application/pdf", 406, 406);
@@ -328,6 +444,60 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
     }
 
     [Fact]
+    public async Task Availability_v2_with_filters_and_both_modes_shares_the_v1_answer()
+    {
+        using var admin = await server.AdminAsync();
+        using var anonymous = server.NewSession();
+        var years = await YearsAsync(admin);
+        var (a, b) = (years[^2], years[^1]);
+        var reported = new Dictionary<int, Dictionary<(string, string, string), decimal>> { [a] = await ReportedAsync(admin, a), [b] = await ReportedAsync(admin, b) };
+        const string V30 = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure";
+        const string V21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
+
+        async Task<Func<string, string[]>> ConstraintAsync(string path, string? accept, string schema, string ns)
+        {
+            var answer = await GetAsync(anonymous, path, accept);
+            Assert.True(answer.Status == 200, $"{path}: {answer.Status} {answer.Text}");
+            Assert.Empty(Validate(answer.Body, schema, []));
+            var doc = new XmlDocument { XmlResolver = null };
+            doc.LoadXml(answer.Text);
+            var m = new XmlNamespaceManager(doc.NameTable);
+            m.AddNamespace("x", ns);
+            Assert.Equal(schema == "sdmx-ml-3.0" ? "Actual" : null, doc.SelectSingleNode("//*[local-name()='DataConstraint']/@role")?.Value);
+            return id => [.. doc.SelectNodes($"//x:KeyValue[@id='{id}']/x:Value", m)!.Cast<XmlNode>().Select(n => n.InnerText)];
+        }
+
+        // exact: Hà Nội's population in those two years; the indicators and areas are those of the query.
+        var v2 = $"/sdmx/2/availability/dataflow/NRIS/{Flow}/~/A.POP_AVG.*.01/*?c[TIME_PERIOD]=ge:{a}%2Ble:{b}";
+        var exact = await ConstraintAsync(v2, null, "sdmx-ml-3.0", V30);
+        Assert.Equal(["POP_AVG"], exact("INDICATOR"));
+        Assert.Equal(["01"], exact("REF_AREA"));
+        var disaggs = reported.Values.SelectMany(r => r.Keys).Where(k => k.Item1 == "POP_AVG" && k.Item3 == "01").Select(k => k.Item2).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(disaggs, exact("DISAGG"));
+
+        // available: for REF_AREA, every area with population those years (the other selections stay); for INDICATOR,
+        // every indicator Hà Nội has those years.
+        var available = await ConstraintAsync(v2 + "&mode=available", null, "sdmx-ml-3.0", V30);
+        var areas = reported.Values.SelectMany(r => r.Keys).Where(k => k.Item1 == "POP_AVG").Select(k => k.Item3).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.True(areas.Length > 1);
+        Assert.Equal(areas, available("REF_AREA"));
+        Assert.Equal(reported.Values.SelectMany(r => r.Keys).Where(k => k.Item3 == "01").Select(k => k.Item1).Distinct().Order(StringComparer.Ordinal), available("INDICATOR"));
+
+        // One component, in SDMX-ML 2.1 on request; v1 gives the same codes with the same parameters.
+        var one = await ConstraintAsync($"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/A.POP_AVG.*.01/REF_AREA?c[TIME_PERIOD]=ge:{a}%2Ble:{b}&mode=available",
+            "application/vnd.sdmx.structure+xml;version=2.1", "sdmx-ml-2.1", V21);
+        Assert.Equal(areas, one("REF_AREA"));
+        Assert.Empty(one("INDICATOR"));
+        var v1 = await ConstraintAsync($"/sdmx/rest/availableconstraint/{Flow}/A.POP_AVG..01/all/REF_AREA?startPeriod={a}&endPeriod={b}&mode=available", null, "sdmx-ml-2.1", V21);
+        Assert.Equal(areas, v1("REF_AREA"));
+
+        Assert.Equal(400, (await GetAsync(anonymous, v2 + "&mode=guess")).Status);
+        Assert.Equal(400, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/*/NOPE")).Status);
+        Assert.Equal(404, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/DF_KTXH_TINH_THANG/1.0/*/*")).Status);
+        Assert.Equal(404, (await GetAsync(anonymous, $"/sdmx/2/availability/dataflow/NRIS/{Flow}/1.0/A.POP_AVG.*.01/*?c[TIME_PERIOD]=1900")).Status);
+    }
+
+    [Fact]
     public async Task Internal_dataflows_answer_each_caller_within_its_territory()
     {
         using var admin = await server.AdminAsync();
@@ -361,10 +531,11 @@ public sealed class SdmxServiceTests(NrisServerFixture server)
 
     // ------------------------------------------------------------------ schema validation
 
-    private static byte[] DsdSchema(bool v30)
+    /// <summary>The DSD-specific schema of our structure-specific output; TIME_PERIOD at observation level is SDMX's default.</summary>
+    private static byte[] DsdSchema(bool v30, string dimensionAtObservation = "TIME_PERIOD")
     {
         using var stream = new MemoryStream();
-        SdmxStructureSpecificSchema.Write(stream, "NRIS:" + Flow + "(1.0)", NrisSdmxMapping.DimensionIds, ["OBS_STATUS", "UNIT_MEASURE", "COMMENT"], v30);
+        SdmxStructureSpecificSchema.Write(stream, "NRIS:" + Flow + "(1.0)", NrisSdmxMapping.DimensionIds, ["OBS_STATUS", "UNIT_MEASURE", "COMMENT"], v30, dimensionAtObservation);
         return stream.ToArray();
     }
 
