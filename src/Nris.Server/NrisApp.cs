@@ -68,6 +68,7 @@ public static class NrisApp
         services.AddScoped<Federation.FederationReceiver>();
         services.AddHttpClient(Federation.FederationOutbox.HttpClientName);
         services.AddHostedService<Federation.FederationOutbox>();
+        services.AddHostedService<Federation.CatalogueSubscription>();
         services.AddSingleton<Demo.DemoLoader>();
         services.AddSingleton<Demo.BulkDemoLoader>();
         // Live connections (issue #9): push and pull connectors, their health and quiet-feed alerts.

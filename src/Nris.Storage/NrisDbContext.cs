@@ -64,6 +64,8 @@ public abstract class NrisDbContext : IdentityUserContext<NrisUser>
     public DbSet<Federation.FederationEntryEntity> FederationEntries => Set<Federation.FederationEntryEntity>();
     public DbSet<Federation.FederationIncidentEntity> FederationIncidents => Set<Federation.FederationIncidentEntity>();
     public DbSet<Federation.FederationOutboxEntity> FederationOutbox => Set<Federation.FederationOutboxEntity>();
+    public DbSet<Federation.FederationCatalogueFeedEntity> FederationCatalogueFeed => Set<Federation.FederationCatalogueFeedEntity>();
+    public DbSet<Federation.FederationCatalogueChangeEntity> FederationCatalogueChanges => Set<Federation.FederationCatalogueChangeEntity>();
     public DbSet<Oversight.NotificationSendEntity> NotificationSends => Set<Oversight.NotificationSendEntity>();
     public DbSet<Oversight.NotificationEntity> Notifications => Set<Oversight.NotificationEntity>();
     public DbSet<Oversight.NotificationPreferenceEntity> NotificationPreferences => Set<Oversight.NotificationPreferenceEntity>();

@@ -26,6 +26,10 @@ public static class AuditActions
     public const string RegimeCreated = "regime.created";
     public const string RegimeVersioned = "regime.versioned";
     public const string IndicatorChanged = "indicator.changed";
+    public const string FederationInstanceRegistered = "federation.instance-registered";
+    public const string FederationLinkResumed = "federation.link-resumed";
+    public const string FederationCatalogueApplied = "federation.catalogue-applied";
+    public const string FederationCatalogueResumed = "federation.catalogue-resumed";
 }
 
 /// <summary>Writes audit events. Each write is its own insert and commit: an audited action is never lost with a later failure.</summary>

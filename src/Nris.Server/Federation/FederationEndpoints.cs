@@ -16,7 +16,7 @@ namespace Nris.Server.Federation;
 public sealed record FederationInstanceDto(
     string InstanceId, string OrganizationCode, string State, long LastSequence, string LastHash, DateTimeOffset? LastReceivedAt,
     long OriginHead, long Lag, long LastCheckpointSequence, long AppliedCount, long ErrorCount, string? LastError, DateTimeOffset? LastErrorAt,
-    IReadOnlyList<FederationIncidentDto> Incidents);
+    IReadOnlyList<FederationIncidentDto> Incidents, long CatalogueSequence = 0, DateTimeOffset? CatalogueReadAt = null);
 
 /// <summary>A refused forwarded entry.</summary>
 public sealed record FederationIncidentDto(long OriginSequence, string Code, string MessageEn, string MessageVi, DateTimeOffset Time);
@@ -53,6 +53,7 @@ public static class FederationEndpoints
             .WithSummary("Resume a stopped link after the cause of a refusal was dealt with; the incidents stay on record.");
         routes.MapGet("/api/admin/federation/outbox", OutboxAsync).WithTags("Federation").RequireNrisAccess(Role.SystemAdministrator)
             .WithSummary("This instance's forwarding to its parent: cursor, ledger head, lag, last error.");
+        routes.MapCatalogueFeedEndpoints();
         return routes;
     }
 
@@ -206,8 +207,14 @@ public static class FederationEndpoints
         }
     }
 
-    private static async Task<Ok<List<FederationInstanceDto>>> ListAsync(AccessScope scope, NrisDbContext db, CancellationToken ct)
+    private static async Task<Ok<List<FederationInstanceDto>>> ListAsync(AccessScope scope, NrisDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await InstancesAsync(scope, db, ct));
+
+    /// <summary>The registered child instances <paramref name="scope"/> administers, as the status API and page show them.</summary>
+    public static async Task<List<FederationInstanceDto>> InstancesAsync(AccessScope scope, NrisDbContext db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(db);
         var instances = await db.FederationInstances.AsNoTracking().OrderBy(i => i.InstanceId).ToListAsync(ct);
         var list = new List<FederationInstanceDto>();
         foreach (var i in instances.Where(i => scope.CanAdminister(i.OrganizationCode)))
@@ -217,9 +224,10 @@ public static class FederationEndpoints
             list.Add(new FederationInstanceDto(i.InstanceId, i.OrganizationCode, i.State, i.LastSequence, Convert.ToHexStringLower(i.LastHash),
                 At(i.LastReceivedUs), i.OriginHead, Math.Max(0, i.OriginHead - i.LastSequence), i.LastCheckpointSequence, i.AppliedCount,
                 i.ErrorCount, i.LastError, At(i.LastErrorUs),
-                incidents.ConvertAll(x => new FederationIncidentDto(x.OriginSequence, x.Code, x.MessageEn, x.MessageVi, LedgerTime.FromUnixMicroseconds(x.TimeUs)))));
+                incidents.ConvertAll(x => new FederationIncidentDto(x.OriginSequence, x.Code, x.MessageEn, x.MessageVi, LedgerTime.FromUnixMicroseconds(x.TimeUs))),
+                i.CatalogueSequence, At(i.CatalogueReadUs)));
         }
-        return TypedResults.Ok(list);
+        return list;
     }
 
     private static async Task<Results<Ok<FederationOriginDto>, ProblemHttpResult>> OriginAsync(long? sequence, AccessScope scope, NrisDbContext db, CancellationToken ct)
@@ -238,7 +246,7 @@ public static class FederationEndpoints
     }
 
     private static async Task<Results<Created<FederationInstanceDto>, ProblemHttpResult>> RegisterAsync(
-        RegisterInstanceDto? body, NrisDbContext db, CatalogueState catalogue, TimeProvider time, CancellationToken ct)
+        RegisterInstanceDto? body, NrisDbContext db, CatalogueState catalogue, TimeProvider time, AuditLog audit, CancellationToken ct)
     {
         if (body?.InstanceId is not { Length: > 0 and <= MaxInstanceIdLength } id || !LedgerEntryKind.IsWellFormed(id))
         {
@@ -277,11 +285,17 @@ public static class FederationEndpoints
         };
         db.FederationInstances.Add(row);
         await db.SaveChangesAsync(ct);
+        string keyId;
+        using (var verifier = new CheckpointVerifier([pem]))
+        {
+            keyId = verifier.KeyIds.Single();
+        }
+        await audit.WriteAsync(AuditActions.FederationInstanceRegistered, "federation instance " + id, org, "checkpoint key " + keyId, ct);
         return TypedResults.Created($"/api/federation/instances#{id}", new FederationInstanceDto(id, org, row.State, 0,
             Convert.ToHexStringLower(row.LastHash), null, 0, 0, 0, 0, 0, null, null, []));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string instanceId, NrisDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResumeAsync(string instanceId, NrisDbContext db, AuditLog audit, CancellationToken ct)
     {
         var row = await db.FederationInstances.SingleOrDefaultAsync(i => i.InstanceId == instanceId, ct);
         if (row is null)
@@ -289,19 +303,29 @@ public static class FederationEndpoints
             return Problems.NotFound("Federated instance", instanceId, "Hệ thống liên kết");
         }
         // The chain position is kept: the child continues after the last entry that was accepted.
+        var was = row.State;
         row.State = "ok";
         await db.SaveChangesAsync(ct);
+        // Who resumed a stopped link, and after which refusal, stays on record next to the incidents.
+        await audit.WriteAsync(AuditActions.FederationLinkResumed, "federation instance " + instanceId, row.OrganizationCode,
+            string.Create(CultureInfo.InvariantCulture, $"state was {was}; continues after origin entry {row.LastSequence}; last error: {row.LastError ?? "none"}"), ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<FederationOutboxDto>> OutboxAsync(FederationOptions options, NrisDbContext db, CancellationToken ct)
+    private static async Task<Ok<FederationOutboxDto>> OutboxAsync(FederationOptions options, NrisDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await OutboxStatusAsync(options, db, ct));
+
+    /// <summary>This instance's forwarding to its parent, as the status API and page show it.</summary>
+    public static async Task<FederationOutboxDto> OutboxStatusAsync(FederationOptions options, NrisDbContext db, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(db);
         var cursor = await db.FederationOutbox.AsNoTracking().SingleOrDefaultAsync(c => c.Name == FederationOutbox.CursorName, ct);
         var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
         var acknowledged = cursor?.AcknowledgedSequence ?? 0;
-        return TypedResults.Ok(new FederationOutboxDto(options.IsChild, options.ParentUrl?.ToString(), options.InstanceId,
+        return new FederationOutboxDto(options.IsChild, options.ParentUrl?.ToString(), options.InstanceId,
             [.. options.SharedRegimes.Order(StringComparer.Ordinal)], acknowledged, head, Math.Max(0, head - acknowledged), At(cursor?.LastSuccessUs),
-            cursor?.Attempts ?? 0, cursor?.LastError, At(cursor?.LastErrorUs)));
+            cursor?.Attempts ?? 0, cursor?.LastError, At(cursor?.LastErrorUs));
     }
 
     private static DateTimeOffset? At(long? us) => us is { } u ? LedgerTime.FromUnixMicroseconds(u) : null;

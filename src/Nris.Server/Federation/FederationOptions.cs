@@ -22,6 +22,19 @@ public sealed record FederationOptions(
 
     public bool IsChild => ParentUrl is not null && !string.IsNullOrWhiteSpace(ApiKey);
 
+    /// <summary>
+    /// The parent's instance public key (its <c>GET /api/ledger/public-key</c>), from <c>Parent:PublicKeyPem</c> or the
+    /// file named by <c>Parent:PublicKeyFile</c>. The catalogue published by the parent is applied only when its
+    /// signatures verify under this key; without it the child does not subscribe to the catalogue.
+    /// </summary>
+    public string? ParentPublicKeyPem { get; init; }
+
+    /// <summary>How often the child asks the parent for catalogue changes (<c>CataloguePollSeconds</c>, default 30).</summary>
+    public TimeSpan CataloguePoll { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether this child follows the parent's catalogue.</summary>
+    public bool SubscribesToCatalogue => IsChild && !string.IsNullOrWhiteSpace(ParentPublicKeyPem);
+
     public static FederationOptions FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -33,6 +46,12 @@ public sealed record FederationOptions(
         {
             shared = [.. (s["SharedRegimes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
+        var pem = s["Parent:PublicKeyPem"];
+        if (string.IsNullOrWhiteSpace(pem) && s["Parent:PublicKeyFile"] is { Length: > 0 } keyFile)
+        {
+            // Read at start-up: a missing file is a configuration error the operator must see at once.
+            pem = File.ReadAllText(keyFile);
+        }
         return new FederationOptions(
             string.IsNullOrWhiteSpace(url) ? null : new Uri(url, UriKind.Absolute),
             s["Parent:ApiKey"],
@@ -42,7 +61,12 @@ public sealed record FederationOptions(
             long.Parse(s["MaxBatchBytes"] ?? "8388608", CultureInfo.InvariantCulture),
             TimeSpan.FromMilliseconds(int.Parse(s["PollMilliseconds"] ?? "500", CultureInfo.InvariantCulture)),
             TimeSpan.FromSeconds(int.Parse(s["MaxBackoffSeconds"] ?? "60", CultureInfo.InvariantCulture)),
-            TimeSpan.FromSeconds(int.Parse(s["RequestTimeoutSeconds"] ?? "60", CultureInfo.InvariantCulture)));
+            TimeSpan.FromSeconds(int.Parse(s["RequestTimeoutSeconds"] ?? "60", CultureInfo.InvariantCulture)))
+        {
+            ParentPublicKeyPem = string.IsNullOrWhiteSpace(pem) ? null : pem,
+            CataloguePoll = TimeSpan.FromMilliseconds(Math.Max(100,
+                double.Parse(s["CataloguePollSeconds"] ?? "30", NumberStyles.Float, CultureInfo.InvariantCulture) * 1000)),
+        };
     }
 }
 
@@ -61,3 +85,13 @@ public sealed record ForwardedCheckpointDto(long Sequence, string? Hash, long Ti
 
 /// <summary>The parent's answer: the last origin sequence it holds (the child's new cursor) and how many became local entries.</summary>
 public sealed record ForwardResultDto(string InstanceId, long Acknowledged, int Applied);
+
+/// <summary>The parent's answer to <c>GET /api/federation/catalogue</c>: catalogue changes after the child's cursor, oldest first.</summary>
+/// <param name="InstanceId">The asking child.</param>
+/// <param name="Head">The parent's newest catalogue change (its ledger sequence; 0 when none).</param>
+/// <param name="Items">Up to <c>limit</c> changes after <c>after</c>.</param>
+public sealed record CatalogueFeedDto(string InstanceId, long Head, IReadOnlyList<CatalogueFeedItemDto> Items);
+
+/// <summary>One published change: the parent's ledger entry (hashes hex, payload base64, time µs) and the parent's checkpoint over it.</summary>
+public sealed record CatalogueFeedItemDto(
+    long Sequence, string? Kind, string? Payload, string? Actor, long TimeUs, string? PreviousHash, string? Hash, ForwardedCheckpointDto? Signature);

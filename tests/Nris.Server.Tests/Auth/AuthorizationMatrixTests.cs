@@ -371,6 +371,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
             ["GET /admin/connections"] = new(Same(Get("/admin/connections")), Open),
             ["POST /admin/connections"] = new(Same(new(HttpMethod.Post, "/admin/connections", new { })), WebForm),
+            // The federation status page: the page itself says who may see what (system administrators), as /admin does.
+            ["GET /admin/federation"] = new(Same(Get("/admin/federation")), Open),
+            ["POST /admin/federation"] = new(Same(new(HttpMethod.Post, "/admin/federation", new { })), WebForm),
             ["POST /categories/{Code}"] = new(Same(new(HttpMethod.Post, "/categories/ECON", new { })), WebForm),
             ["POST /wall"] = new(Same(new(HttpMethod.Post, "/wall", new { })), WebForm),
             ["POST /open-data"] = new(Same(new(HttpMethod.Post, "/open-data", new { })), WebForm),
@@ -415,6 +418,15 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             }), SystemOnly(201)),
             ["POST /api/admin/federation/instances/{instanceId}/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/instances/matrix-none/resume", new { })), SystemOnly(404)),
             ["GET /api/admin/federation/outbox"] = new(Same(Get("/api/admin/federation/outbox")), SystemOnly(200)),
+            // The downward catalogue feed is for a registered child's credential (reporters); an unregistered instance does not exist.
+            ["GET /api/federation/catalogue"] = new(Same(Get("/api/federation/catalogue?instanceId=matrix-none")), (c, _) => c switch
+            {
+                Caller.Anonymous => 401,
+                Caller.SystemAdmin or Caller.ClientHanoi or Caller.ReporterHanoiCommune => 404,
+                _ => 403,
+            }),
+            ["GET /api/admin/federation/catalogue"] = new(Same(Get("/api/admin/federation/catalogue")), SystemOnly(200)),
+            ["POST /api/admin/federation/catalogue/resume"] = new(Same(new(HttpMethod.Post, "/api/admin/federation/catalogue/resume", new { })), SystemOnly(204)),
             ["GET /openapi/{documentName}.json"] = new(Same(Get("/openapi/v1.json")), Open),
             ["* /health"] = new(Same(Get("/health")), Open),
             ["GET /api/territories"] = new(Same(Get("/api/territories?level=province")), Open),

@@ -930,6 +930,117 @@ namespace Nris.Storage.Migrations.Postgres
                     b.ToTable("exchange_mappings", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Federation.FederationCatalogueChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("change");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("code");
+
+                    b.Property<long?>("LocalSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("local_sequence");
+
+                    b.Property<string>("MessageEn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("message_vi");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("ParentSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parent_sequence");
+
+                    b.Property<string>("RefusalCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("refusal_code");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("time_us");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_federation_catalogue_changes");
+
+                    b.HasIndex("ParentSequence")
+                        .HasDatabaseName("ix_federation_catalogue_changes_parent_sequence");
+
+                    b.ToTable("federation_catalogue_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationCatalogueFeedEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("applied_sequence");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<long?>("LastSuccessUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_success_us");
+
+                    b.Property<long>("ParentHead")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parent_head");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Name")
+                        .HasName("pk_federation_catalogue_feed");
+
+                    b.ToTable("federation_catalogue_feed", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
                 {
                     b.Property<string>("InstanceId")
@@ -1036,6 +1147,14 @@ namespace Nris.Storage.Migrations.Postgres
                     b.Property<long>("AppliedCount")
                         .HasColumnType("bigint")
                         .HasColumnName("applied_count");
+
+                    b.Property<long?>("CatalogueReadUs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("catalogue_read_us");
+
+                    b.Property<long>("CatalogueSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("catalogue_sequence");
 
                     b.Property<long>("ErrorCount")
                         .HasColumnType("bigint")
@@ -1502,6 +1621,9 @@ namespace Nris.Storage.Migrations.Postgres
 
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
+
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
@@ -2221,6 +2343,9 @@ namespace Nris.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_report_events");
+
+                    b.HasIndex("Actor")
+                        .HasDatabaseName("ix_report_events_actor");
 
                     b.HasIndex("LedgerSequence")
                         .HasDatabaseName("ix_report_events_ledger_sequence");

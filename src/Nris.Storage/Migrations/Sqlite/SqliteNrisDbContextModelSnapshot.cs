@@ -899,6 +899,115 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.ToTable("exchange_mappings", (string)null);
                 });
 
+            modelBuilder.Entity("Nris.Storage.Federation.FederationCatalogueChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long?>("LocalSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("local_sequence");
+
+                    b.Property<string>("MessageEn")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageVi")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_vi");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("ParentSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parent_sequence");
+
+                    b.Property<string>("RefusalCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refusal_code");
+
+                    b.Property<long>("TimeUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("time_us");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_federation_catalogue_changes");
+
+                    b.HasIndex("ParentSequence")
+                        .HasDatabaseName("ix_federation_catalogue_changes_parent_sequence");
+
+                    b.ToTable("federation_catalogue_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Nris.Storage.Federation.FederationCatalogueFeedEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("AppliedSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("applied_sequence");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_error_us");
+
+                    b.Property<long?>("LastSuccessUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_success_us");
+
+                    b.Property<long>("ParentHead")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parent_head");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Name")
+                        .HasName("pk_federation_catalogue_feed");
+
+                    b.ToTable("federation_catalogue_feed", (string)null);
+                });
+
             modelBuilder.Entity("Nris.Storage.Federation.FederationEntryEntity", b =>
                 {
                     b.Property<string>("InstanceId")
@@ -1003,6 +1112,14 @@ namespace Nris.Storage.Migrations.Sqlite
                     b.Property<long>("AppliedCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("applied_count");
+
+                    b.Property<long?>("CatalogueReadUs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("catalogue_read_us");
+
+                    b.Property<long>("CatalogueSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("catalogue_sequence");
 
                     b.Property<long>("ErrorCount")
                         .HasColumnType("INTEGER")
@@ -1463,6 +1580,9 @@ namespace Nris.Storage.Migrations.Sqlite
 
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
+
+                    b.HasIndex("Kind", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_kind_sequence");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
@@ -2164,6 +2284,9 @@ namespace Nris.Storage.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_report_events");
+
+                    b.HasIndex("Actor")
+                        .HasDatabaseName("ix_report_events_actor");
 
                     b.HasIndex("LedgerSequence")
                         .HasDatabaseName("ix_report_events_ledger_sequence");
