@@ -294,6 +294,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /oversight"] = new(i => Task.FromResult(Get($"/oversight?organization={(i ? InOrg : OutOrg)}")), Open),
             ["POST /compliance"] = new(Same(new(HttpMethod.Post, "/compliance", new { })), WebForm),
             ["POST /oversight"] = new(Same(new(HttpMethod.Post, "/oversight", new { })), WebForm),
+            // Cross-checks: the discrepancies whose both sides the caller's aggregate scope reads (CrossCheckService).
+            ["GET /cross-checks"] = new(Same(Get($"/cross-checks?period={period}")), Open),
+            ["POST /cross-checks"] = new(Same(new(HttpMethod.Post, "/cross-checks", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
