@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Nris.Core.DemoGeneration;
+using Nris.Core.Oversight;
 using Nris.Server.Catalogue;
 using Nris.Server.Demo;
 using Nris.Server.Hosting;
@@ -11,19 +13,33 @@ using Nris.Storage;
 namespace Nris.Cli;
 
 /// <summary>
-/// `nris demo generate --scale S|M|L --seed N`: realistic reports for the demo catalogue over the real hierarchy,
-/// submitted through the ordinary submission path (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>).
+/// `nris demo generate --scale S|M|L --seed N [--only REGIMES] [--until DATE] [--plant KINDS --plant-rate X --truth FILE]`:
+/// realistic reports for the demo catalogue over the real hierarchy, submitted through the ordinary submission path
+/// (see <see cref="DemoGenerator"/> and <see cref="DemoLoader"/>), optionally with known manipulations planted by
+/// <see cref="DemoPlanting"/> and the planted truth written to a file.
 /// </summary>
 internal static class DemoCommand
 {
+    private const string PlantedRegime = "KTXH-TINH-THANG";
+    private static readonly JsonSerializerOptions TruthJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static Command Create(Func<ParseResult, ServiceProvider> services, TextWriter output, TextWriter error)
     {
         var scale = new Option<string>("--scale") { Description = "S ≈ 1 million values, M ≈ 10 million, L ≈ 100 million.", DefaultValueFactory = _ => "S" };
         var seed = new Option<int>("--seed") { Description = "The same seed always generates the same reports.", DefaultValueFactory = _ => 1 };
         var values = new Option<long?>("--values") { Description = "Stop after about this many values instead of the scale's count (tests, quick looks)." };
+        var only = new Option<string?>("--only") { Description = "Only these regimes (comma-separated: DVC-NGAY, KTXH-TINH-THANG, KTXH-XA-QUY)." };
+        var until = new Option<string?>("--until") { Description = "The last day generated (yyyy-MM-dd), whatever the value count; with --only KTXH-TINH-THANG it spans years quickly." };
+        var plant = new Option<string?>("--plant")
+        {
+            Description = "Plant known manipulations into the monthly provincial reports (KTXH-TINH-THANG) in the last 12 months generated: all, or some of inflated,smoothed,copied,round,fabricated.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var plantRate = new Option<double>("--plant-rate") { Description = "Share of the units planted with each kind.", DefaultValueFactory = _ => 0.05 };
+        var truth = new Option<string?>("--truth") { Description = "Where the planted truth goes (JSON); default planted-<seed>.json." };
         var generate = new Command("generate", "Generate and submit realistic demo reports (daily public services, monthly provincial, quarterly commune reports).")
         {
-            scale, seed, values,
+            scale, seed, values, only, until, plant, plantRate, truth,
         };
         generate.SetAction(async (parse, ct) =>
         {
@@ -39,21 +55,93 @@ internal static class DemoCommand
                 return 2;
             }
 
+            IReadOnlySet<string>? regimes = parse.GetValue(only) is { Length: > 0 } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+                : null;
+            DateOnly? last = null;
+            if (parse.GetValue(until) is { } untilText)
+            {
+                if (!DateOnly.TryParseExact(untilText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                {
+                    await error.WriteLineAsync("--until phải có dạng yyyy-MM-dd / --until must be yyyy-MM-dd.");
+                    return 2;
+                }
+
+                last = day;
+            }
+
+            IReadOnlyList<PlantedKind>? kinds = null;
+            if (parse.GetResult(plant) is not null)
+            {
+                if (!DemoPlanting.TryParseKinds(parse.GetValue(plant), out var parsedKinds))
+                {
+                    await error.WriteLineAsync("--plant nhận all hoặc inflated,smoothed,copied,round,fabricated / --plant takes all or inflated,smoothed,copied,round,fabricated.");
+                    return 2;
+                }
+
+                kinds = parsedKinds;
+            }
+
+            if (parse.GetValue(plantRate) is not (> 0 and <= 1))
+            {
+                await error.WriteLineAsync("--plant-rate phải trong (0, 1] / --plant-rate must be in (0, 1].");
+                return 2;
+            }
+
             await using var provider = services(parse);
             // The schema, reference data and catalogue (a fresh database gets them as `nris init` would).
             await provider.GetRequiredService<NrisBootstrap>().RunAsync(ct);
             var configuration = provider.GetRequiredService<IConfiguration>();
             var places = DemoLoader.ReadPlaces(configuration);
-            var generator = parse.GetValue(values) is { } count
-                ? new DemoGenerator(places, count, parse.GetValue(seed))
-                : new DemoGenerator(places, size, parse.GetValue(seed));
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            var target = parse.GetValue(values) is { } count ? count : last is null ? DemoGenerator.TargetValues(size) : long.MaxValue;
+            var generator = new DemoGenerator(places, target, parse.GetValue(seed)) { Regimes = regimes, Until = last };
+            (IReadOnlyList<PlantedReportAnomaly> Key, string From, string To)? plantedTruth = null;
+            if (kinds is not null)
+            {
+                // A first, clean pass lays the provincial reports out as a grid; the planter changes the grid; the second
+                // pass (the same reports, the generator is deterministic) carries the planted figures.
+                var clean = DemoPlanting.ToGrid(generator.Reports(), PlantedRegime);
+                if (clean is null)
+                {
+                    await error.WriteLineAsync($"--plant: không sinh báo cáo {PlantedRegime} nào / no {PlantedRegime} reports were generated to plant into.");
+                    return 2;
+                }
+
+                var (planted, key) = DemoPlanting.Plant(clean, kinds, parse.GetValue(plantRate), parse.GetValue(seed));
+                generator = new DemoGenerator(places, target, parse.GetValue(seed))
+                {
+                    Regimes = regimes, Until = last, Transform = DemoPlanting.Transform(clean, planted, PlantedRegime),
+                };
+                plantedTruth = (DemoPlanting.Describe(clean, PlantedRegime, key), clean.Periods[DemoPlanting.ReviewStart(clean)], clean.Periods[^1]);
+            }
+
+            await output.WriteLineAsync(last is { } lastDay && target == long.MaxValue
+                ? string.Create(CultureInfo.InvariantCulture, $"Generating until {lastDay:yyyy-MM-dd} (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…")
+                : string.Create(CultureInfo.InvariantCulture,
                 $"Generating about {generator.Target:N0} values (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…"));
             var progress = new Progress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Submitted:N0} reports, {p.Values:N0} values, {p.Values / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} values/s")));
             var result = await provider.GetRequiredService<DemoLoader>().LoadAsync(generator.Reports(), progress, ct);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Submitted {result.Submitted:N0} reports with {result.Values:N0} values in {result.Elapsed.TotalSeconds:F1} s ({result.Explained:N0} with explained warnings, {result.Refused:N0} refused); checkpoint at ledger entry {result.Checkpoint?.ToString(CultureInfo.InvariantCulture) ?? "-"}."));
+            if (plantedTruth is { } truthKey)
+            {
+                // The truth names what is in the database: a planted report that validation refused never got in.
+                var refusedKeys = result.RefusedReports.ToHashSet();
+                var stored = truthKey.Key.Where(k => k.Period is null || !refusedKeys.Contains((PlantedRegime, k.Period, k.Reporter))).ToList();
+                var file = parse.GetValue(truth) is { Length: > 0 } given
+                    ? given
+                    : string.Create(CultureInfo.InvariantCulture, $"planted-{parse.GetValue(seed)}.json");
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+                {
+                    seed = parse.GetValue(seed), rate = parse.GetValue(plantRate), regime = PlantedRegime, reviewFrom = truthKey.From, reviewTo = truthKey.To,
+                    planted = stored.Select(d => new { kind = d.Kind.ToString(), d.Reporter, d.Indicator, d.Period, d.Year }),
+                    refusedByValidation = truthKey.Key.Except(stored).Select(d => new { kind = d.Kind.ToString(), d.Reporter, d.Indicator, d.Period, d.Year }),
+                }, TruthJson), ct);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Planted {stored.Count:N0} manipulations ({string.Join(", ", kinds!)}) into {PlantedRegime} {truthKey.From}..{truthKey.To} ({truthKey.Key.Count - stored.Count:N0} more were refused by validation); truth in {file}."));
+            }
+
             if (result.FirstRefusal is { } first)
             {
                 await error.WriteLineAsync("First refusal: " + first);

@@ -145,6 +145,12 @@ public sealed class DemoGenerator
     /// <summary>Sees each report before it is yielded; returns it (changed or not), or null to leave it out.</summary>
     public Func<DemoReport, DemoReport?>? Transform { get; init; }
 
+    /// <summary>Only these regimes are generated (null: all three). The anomaly evaluation generates the monthly provincial reports alone, over years.</summary>
+    public IReadOnlySet<string>? Regimes { get; init; }
+
+    /// <summary>The last day generated, whatever the value count (null: until the target is reached).</summary>
+    public DateOnly? Until { get; init; }
+
     /// <summary>Values of a scale.</summary>
     public static long TargetValues(DemoScale scale) => scale switch
     {
@@ -166,7 +172,7 @@ public sealed class DemoGenerator
     {
         var late = new List<DemoReport>();
         long values = 0;
-        for (var day = Start; values < Target; day = day.AddDays(1))
+        for (var day = Start; values < Target && (Until is not { } until || day <= until); day = day.AddDays(1))
         {
             foreach (var report in Day(day))
             {
@@ -196,7 +202,7 @@ public sealed class DemoGenerator
     // The reports that fall due with a day: the day's public services, and at the end of a month or quarter those periods.
     private IEnumerable<DemoReport> Day(DateOnly day)
     {
-        foreach (var province in _places.Provinces)
+        foreach (var province in Generates(DailyServices) ? _places.Provinces : [])
         {
             if (Services(province, day) is { } r)
             {
@@ -206,7 +212,7 @@ public sealed class DemoGenerator
 
         if (day.AddDays(1).Day == 1)
         {
-            foreach (var province in _places.Provinces)
+            foreach (var province in Generates(ProvinceMonthly) ? _places.Provinces : [])
             {
                 if (ProvinceMonth(province, Period.Month(day.Year, day.Month)) is { } r)
                 {
@@ -214,7 +220,7 @@ public sealed class DemoGenerator
                 }
             }
 
-            if (day.Month % 3 == 0)
+            if (day.Month % 3 == 0 && Generates(CommuneQuarterly))
             {
                 var quarter = Period.Quarter(day.Year, day.Month / 3);
                 foreach (var commune in _places.Communes)
@@ -227,6 +233,8 @@ public sealed class DemoGenerator
             }
         }
     }
+
+    private bool Generates(string regime) => Regimes is null || Regimes.Contains(regime);
 
     private DemoReport? Services(DemoPlace province, DateOnly day)
     {

@@ -32,6 +32,7 @@ public sealed record AnomalyFlag(string Detector, int Reporter, int Cell, int Pe
 /// <summary>Thresholds of the detectors. The defaults are the ones measured in docs/benchmarks.md.</summary>
 public sealed record AnomalyThresholds(
     double RobustZ = 3.0,
+    double MinimumDeviation = 0.05,
     int HistoryPeriods = 24,
     double JumpFactor = 4.0,
     double MinimumJump = 0.15,
@@ -98,7 +99,9 @@ public static class AnomalyDetector
 
                     var (median, sigma) = MedianSigma(history);
                     var own = sigma > 0 ? (g - median) / sigma : 0;
-                    if (Math.Abs(own) > t.RobustZ)
+                    // A robust z alone flags negligible moves in series that barely vary (a plan figure fixed for the
+                    // year, an index): the move must also be material, at least MinimumDeviation in log growth.
+                    if (Math.Abs(own) > t.RobustZ && Math.Abs(g - median) > t.MinimumDeviation)
                     {
                         yield return Flag(Detectors.OwnHistory, r, c, p, Math.Abs(own),
                             $"Tăng {Percent(g)} so với cùng kỳ, trong khi 2 năm qua thường {Percent(median)} (độ lệch chuẩn vững {own.ToString("0.0", CultureInfo.InvariantCulture)}).",
@@ -106,7 +109,7 @@ public static class AnomalyDetector
                     }
 
                     var peer = peerSigma > 0 ? (g - peerMedian) / peerSigma : 0;
-                    if (Math.Abs(peer) > t.RobustZ)
+                    if (Math.Abs(peer) > t.RobustZ && Math.Abs(g - peerMedian) > t.MinimumDeviation)
                     {
                         yield return Flag(Detectors.Peers, r, c, p, Math.Abs(peer),
                             $"Tăng {Percent(g)} so với cùng kỳ, trong khi các địa phương khác phổ biến {Percent(peerMedian)}.",

@@ -18,7 +18,11 @@ namespace Nris.Server.Demo;
 /// <param name="FirstRefusal">Why the first refused report was refused, for the operator.</param>
 /// <param name="Checkpoint">The ledger entry of the checkpoint signed at the end, if any.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record DemoLoadResult(int Submitted, long Values, int Explained, int Refused, string? FirstRefusal, long? Checkpoint, TimeSpan Elapsed);
+public sealed record DemoLoadResult(int Submitted, long Values, int Explained, int Refused, string? FirstRefusal, long? Checkpoint, TimeSpan Elapsed)
+{
+    /// <summary>The reports refused (regime, period, reporter), so a caller that planted manipulations can tell which never got in.</summary>
+    public IReadOnlyList<(string Regime, string Period, string Reporter)> RefusedReports { get; init; } = [];
+}
 
 /// <summary>
 /// Submits generated reports (<see cref="DemoGenerator"/>) through the ordinary submission path — validation, ledger
@@ -53,6 +57,7 @@ public sealed class DemoLoader(IServiceScopeFactory scopes, CheckpointService ch
         int submitted = 0, explained = 0, refused = 0;
         long values = 0;
         string? firstRefusal = null;
+        var refusedReports = new List<(string, string, string)>();
         AsyncServiceScope? scope = null;
         var inScope = 0;
         try
@@ -95,6 +100,7 @@ public sealed class DemoLoader(IServiceScopeFactory scopes, CheckpointService ch
                 catch (SubmissionException e)
                 {
                     refused++;
+                    refusedReports.Add((report.RegimeCode, report.Period.ToString(), report.ReporterCode));
                     if (firstRefusal is null)
                     {
                         firstRefusal = $"{report.RegimeCode} {report.Period} {report.ReporterCode}: {e.Message}";
@@ -123,6 +129,6 @@ public sealed class DemoLoader(IServiceScopeFactory scopes, CheckpointService ch
             checkpoint = (await checkpoints.CreateAsync(signing.ServiceProvider.GetRequiredService<NrisDbContext>(), cancellationToken))?.Sequence;
         }
 
-        return new DemoLoadResult(submitted, values, explained, refused, firstRefusal, checkpoint, watch.Elapsed);
+        return new DemoLoadResult(submitted, values, explained, refused, firstRefusal, checkpoint, watch.Elapsed) { RefusedReports = refusedReports };
     }
 }

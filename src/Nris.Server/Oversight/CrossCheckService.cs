@@ -74,15 +74,15 @@ public sealed class CrossCheckService(
             {
                 var left = new CellQuery(rule.IndicatorCode, territory, period, rule.Disaggregation ?? Disaggregations.Total, rule.LeftSource);
                 var right = left with { SourceCode = rule.RightSource };
-                if (scope.Cell(engine, left) is not { Value: { } l } || scope.Cell(engine, right) is not { Value: { } r })
+                if (scope.Cell(engine, left) is not { Value: { } l } || RightSide(rule, right, snapshot, engine, scope) is not { } r)
                 {
                     continue;
                 }
 
-                var comparison = CrossCheckEvaluator.Compare(l, r, rule.AbsoluteTolerance, rule.RelativeTolerance);
+                var comparison = CrossCheckEvaluator.Compare(l, r.Value, rule.AbsoluteTolerance, rule.RelativeTolerance);
                 if (comparison.IsDiscrepancy)
                 {
-                    found.Add((rule, territory, left, right, l, r, comparison, [.. engine.Contributors(left)], [.. engine.Contributors(right)]));
+                    found.Add((rule, territory, left, right, l, r.Value, comparison, [.. engine.Contributors(left)], r.Facts));
                 }
             }
         }
@@ -118,6 +118,71 @@ public sealed class CrossCheckService(
         return [.. result.OrderByDescending(d => d.RelativeGap ?? 0).ThenBy(d => d.Rule, StringComparer.Ordinal).ThenBy(d => d.Territory, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The right side of a rule: the same cell from the other source, or the sum of the territory's children, or the
+    /// sum of a codelist's parts, or a derived value — each part read through the caller's scope. Null when there is
+    /// nothing to compare: no part has a value, or (formula) one term has none.
+    /// </summary>
+    private static (decimal Value, List<Fact> Facts)? RightSide(
+        CrossCheckRule rule, CellQuery right, Core.Catalogue.CatalogueSnapshot snapshot, AggregationEngine engine, AggregateScope scope)
+    {
+        IEnumerable<CellQuery> parts;
+        var all = false;
+        switch (rule.EffectiveKind)
+        {
+            case CrossCheckKinds.Children:
+                parts = snapshot.Territories.Children(right.TerritoryCode, right.Period.End).Select(t => right with { TerritoryCode = t.Code });
+                break;
+            case CrossCheckKinds.Disaggregation:
+                if (rule.Codelist is null || !snapshot.Codelists.TryGetValue(rule.Codelist, out var codelist))
+                {
+                    return null;
+                }
+
+                parts = codelist.Codes.Select(c => right with { Disaggregation = Disaggregations.Of(codelist.Code, c.Code) });
+                break;
+            case CrossCheckKinds.Formula:
+                all = true;
+                parts = [];
+                break;
+            default:
+                return scope.Cell(engine, right) is { Value: { } same } ? (same, [.. engine.Contributors(right)]) : null;
+        }
+
+        decimal sum = 0;
+        var facts = new List<Fact>();
+        var any = false;
+        if (all)
+        {
+            foreach (var term in rule.Terms ?? [])
+            {
+                var q = right with { IndicatorCode = term.IndicatorCode };
+                if (scope.Cell(engine, q) is not { Value: { } v })
+                {
+                    return null;
+                }
+
+                sum += term.Coefficient * v;
+                facts.AddRange(engine.Contributors(q));
+                any = true;
+            }
+        }
+        else
+        {
+            foreach (var q in parts)
+            {
+                if (scope.Cell(engine, q) is { Value: { } v })
+                {
+                    sum += v;
+                    facts.AddRange(engine.Contributors(q));
+                    any = true;
+                }
+            }
+        }
+
+        return any ? (sum, facts) : null;
+    }
+
     private static string ProvenanceLink(CellQuery q) => string.Create(CultureInfo.InvariantCulture,
         $"/api/data/provenance?indicator={Uri.EscapeDataString(q.IndicatorCode)}&territory={Uri.EscapeDataString(q.TerritoryCode)}&period={q.Period}&disaggregation={Uri.EscapeDataString(q.Disaggregation)}&source={Uri.EscapeDataString(q.SourceCode ?? "")}");
 
@@ -136,7 +201,19 @@ public sealed class CrossCheckService(
             using var stream = File.OpenRead(file);
             var content = JsonSerializer.Deserialize<RuleFile>(stream, Json)
                 ?? throw new InvalidDataException($"{file}: không có quy tắc kiểm tra chéo / no cross-checks.");
-            rules.AddRange(content.CrossChecks);
+            foreach (var rule in content.CrossChecks)
+            {
+                var problem = !CrossCheckKinds.All.Contains(rule.EffectiveKind) ? $"unknown kind '{rule.Kind}'"
+                    : rule.EffectiveKind == CrossCheckKinds.Disaggregation && string.IsNullOrWhiteSpace(rule.Codelist) ? "a disaggregation check needs 'codelist'"
+                    : rule.EffectiveKind == CrossCheckKinds.Formula && rule.Terms is not { Count: > 0 } ? "a formula check needs 'terms'"
+                    : null;
+                if (problem is not null)
+                {
+                    throw new InvalidDataException($"{file}: quy tắc {rule.Code} không hợp lệ / rule {rule.Code}: {problem}.");
+                }
+
+                rules.Add(rule);
+            }
         }
 
         return rules;

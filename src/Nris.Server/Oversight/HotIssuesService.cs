@@ -1,13 +1,17 @@
 using System.Globalization;
+using Nris.Core.Catalogue;
 using Nris.Core.Oversight;
 using Nris.Core.Periods;
 using Nris.Core.Security;
+using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
 
 namespace Nris.Server.Oversight;
 
 /// <summary>One hot issue: what, how serious (larger first), one line in Vietnamese and English, and where the evidence is.</summary>
-/// <param name="Kind"><c>target</c> (a target off track or at risk) or <c>cross-check</c> (two sources disagree).</param>
+/// <param name="Kind"><c>target</c> (a target off track or at risk), <c>cross-check</c> (two sources disagree) or
+/// <c>anomaly</c> (a value or report flagged by the anomaly detectors; <c>Code</c> names the detectors) or <c>missing</c>
+/// (a province's or ministry's report not received after its deadline; <c>Code</c> is the regime).</param>
 /// <param name="Score">The size of the problem as a share: a target's shortfall against the pace needed (doubled when
 /// off track), a cross-check's relative gap.</param>
 /// <param name="Code">The target's or the cross-check rule's code.</param>
@@ -23,17 +27,27 @@ public sealed record HotIssueDto(
 
 /// <summary>
 /// The hot-issues feed (vấn đề nổi cộm): one ranked list of what needs attention now, joined from the other oversight
-/// services and scoped like them. Today it joins the targets off track or at risk this year and the cross-check
-/// discrepancies of the last two months. Pages call <see cref="GetAsync"/> in-process; the API is
+/// services and scoped like them. It joins the targets off track or at risk this year, and the cross-check
+/// discrepancies and anomaly flags of the last two months, and the missing reports of provinces and ministries. Pages call <see cref="GetAsync"/> in-process; the API is
 /// <c>GET /api/oversight/hot-issues</c>.
 /// </summary>
-public sealed class HotIssuesService(TargetService targets, CrossCheckService crossChecks, TimeProvider clock)
+public sealed class HotIssuesService(
+    TargetService targets, CrossCheckService crossChecks, AnomalyService anomalies, ComplianceService compliance, CatalogueState catalogue, TimeProvider clock)
 {
     /// <summary>The most issues one call returns.</summary>
     public const int MaxTake = 100;
 
+    /// <summary>The score of a missing report: below a 10 % cross-check gap and any anomaly.</summary>
+    public const double MissingScore = 0.1;
+
     /// <summary>Whether the aggregates the feed reads are built.</summary>
-    public bool IsReady => targets.IsReady && crossChecks.IsReady;
+    public bool IsReady => targets.IsReady && crossChecks.IsReady && compliance.IsReady;
+
+    // The reporters whose missing reports are hot: provinces, ministries and agencies at their level.
+    private static readonly OrganizationKind[] Important =
+    [
+        OrganizationKind.ProvincialCommittee, OrganizationKind.Ministry, OrganizationKind.MinistryLevelAgency, OrganizationKind.GovernmentAgency,
+    ];
 
     /// <summary>The <paramref name="take"/> most serious issues the caller may see, most serious first.</summary>
     public async Task<IReadOnlyList<HotIssueDto>> GetAsync(AccessScope scope, int take, CancellationToken ct)
@@ -67,7 +81,65 @@ public sealed class HotIssuesService(TargetService targets, CrossCheckService cr
             }
         }
 
+        // Anomalies of the same two months. A detector's statistic is not a share, so the score is a fixed rank per
+        // kind of evidence: a value far from both its own history and its peers first (0.5), then a copied or rounded
+        // report (0.3), then any other single detector (0.2) — below a 20 % cross-check gap or target shortfall.
+        var flags = new List<AnomalyDto>();
+        foreach (var period in new[] { thisMonth.Previous(), thisMonth.Previous().Previous() })
+        {
+            flags.AddRange(await anomalies.GetAsync(scope, new AnomalyQuery(Period: period, Take: AnomalyService.MaxTake), ct));
+        }
+
+        foreach (var cell in flags.Where(f => f.Period is not null).GroupBy(f => (f.Regime, f.Reporter, f.Period, f.Indicator, f.Disaggregation, f.Territory)))
+        {
+            var detectors = cell.Select(f => f.Detector).ToHashSet(StringComparer.Ordinal);
+            var first = cell.First();
+            var score = detectors.Contains(Detectors.OwnHistory) && detectors.Contains(Detectors.Peers) ? 0.5
+                : first.Indicator is null ? 0.3 : 0.2;
+            issues.Add(new HotIssueDto("anomaly", score, string.Join("+", detectors.Order(StringComparer.Ordinal)), first.Indicator,
+                first.Territory, first.Period, $"{first.Reporter} ({first.Regime}, {first.Period}{Cell(first)}): {first.ExplanationVi}",
+                $"{first.Reporter} ({first.Regime}, {first.Period}{Cell(first)}): {first.ExplanationEn}", first.EvidenceLink));
+        }
+
+        // Missing reports (deadline passed, nothing received) of important reporters in the last two complete periods of
+        // each monthly, quarterly, half-yearly or yearly regime. A fixed low score: a fact to chase, ranked under the
+        // suspicions above.
+        var snapshot = catalogue.Current;
+        foreach (var regime in snapshot.RegimeCodes.Select(snapshot.LatestRegime).OfType<Regime>())
+        {
+            if (!AnomalyService.Supports(regime.Periodicity) || !scope.CanReadRegime(regime))
+            {
+                continue;
+            }
+
+            var last = Period.Containing(today, regime.Periodicity).Previous();
+            if (compliance.Matrix(scope, regime.Code, last.Previous(), last) is not { } matrix)
+            {
+                continue;
+            }
+
+            foreach (var row in matrix.Reporters)
+            {
+                if (snapshot.Organizations.Versions(row.Reporter) is not { Count: > 0 } versions || !Important.Contains(versions[^1].Kind))
+                {
+                    continue;
+                }
+
+                foreach (var cell in row.Cells.Where(c => c.State == ComplianceState.Missing))
+                {
+                    var due = matrix.Periods.First(p => p.Period == cell.Period).Deadline;
+                    var dueText = due.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+                    issues.Add(new HotIssueDto("missing", MissingScore, regime.Code, null, versions[^1].TerritoryCode, cell.Period,
+                        $"{row.Name} chưa gửi báo cáo {regime.Code} kỳ {cell.Period}; hạn gửi {dueText}.",
+                        $"{row.NameEn} has not sent {regime.Code} for {cell.Period}; it was due on {due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.",
+                        $"/api/oversight/compliance/matrix?regime={Uri.EscapeDataString(regime.Code)}&from={cell.Period}&to={cell.Period}"));
+                }
+            }
+        }
+
         return [.. issues.OrderByDescending(i => i.Score).ThenBy(i => i.Kind, StringComparer.Ordinal)
             .ThenBy(i => i.Code, StringComparer.Ordinal).ThenBy(i => i.Territory, StringComparer.Ordinal).Take(take)];
     }
+
+    private static string Cell(AnomalyDto f) => f.Indicator is null ? "" : ", " + f.Indicator;
 }

@@ -61,7 +61,9 @@ public static class OversightEndpoints
         group.MapGet("/cross-checks", CrossChecksAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("Cross-check discrepancies of one period: the same quantity from two sources (e.g. a province and the responsible ministry) beyond tolerance, with both values, their provenance, the gap and since when. Only pairs the caller may read on both sides.");
         group.MapGet("/hot-issues", HotIssuesAsync).RequireNrisAccess(NrisAccess.Authenticated)
-            .WithSummary("What needs attention now, most serious first: targets off track or at risk, cross-check discrepancies of the last two months; each with a one-line vi/en explanation and an evidence link. Scoped like its sources.");
+            .WithSummary("What needs attention now, most serious first: targets off track or at risk, cross-check discrepancies and anomalies of the last two months, missing reports of provinces and ministries; each with a one-line vi/en explanation and an evidence link. Scoped like its sources.");
+        group.MapGet("/anomalies", AnomaliesAsync).RequireNrisAccess(NrisAccess.Authenticated)
+            .WithSummary("Anomaly flags over the stored values (outliers against own history and peers, jumps, smoothed series, copied reports, round figures, Benford), each with a vi/en explanation and an evidence link; filters: regime, period, reporter, detector, take. Only reporters the caller may see, like the compliance matrix.");
         group.MapGet("/notifications", NotificationsAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("The caller's own in-app notifications (reminders and escalations), newest first.");
         group.MapPost("/notifications/{id:long}/read", MarkReadAsync).RequireNrisAccess(NrisAccess.Authenticated)
@@ -129,6 +131,49 @@ public static class OversightEndpoints
         return Query.TryInt(take, "take", 20, 1, HotIssuesService.MaxTake, out var n, out var problem)
             ? TypedResults.Ok(await hotIssues.GetAsync(access, n, ct))
             : problem;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AnomalyDto>>, ProblemHttpResult>> AnomaliesAsync(
+        string? regime, string? period, string? reporter, string? detector, string? take, AccessScope access, CatalogueState catalogue,
+        AnomalyService anomalies, CancellationToken ct)
+    {
+        var code = string.IsNullOrWhiteSpace(regime) ? null : regime.Trim();
+        if (code is not null && catalogue.Current.LatestRegime(code) is null)
+        {
+            return Problems.NotFound("Regime", Query.Truncate(code), "Chế độ báo cáo");
+        }
+
+        Period? p = null;
+        if (!string.IsNullOrWhiteSpace(period))
+        {
+            if (!TryPeriod(period, "period", out var parsed, out var periodProblem))
+            {
+                return periodProblem;
+            }
+
+            p = parsed;
+        }
+
+        var who = string.IsNullOrWhiteSpace(reporter) ? null : reporter.Trim();
+        if (who is { Length: > 64 })
+        {
+            return Problems.BadRequest("reporter", "'reporter' is longer than 64 characters.", "'reporter' dài hơn 64 ký tự.");
+        }
+
+        var which = string.IsNullOrWhiteSpace(detector) ? null : detector.Trim();
+        if (which is not null && !AnomalyService.StoredDetectors.Contains(which))
+        {
+            var known = string.Join(", ", AnomalyService.StoredDetectors);
+            return Problems.BadRequest("detector", $"'{Query.Truncate(which)}' is not a detector; use one of {known}.",
+                $"'{Query.Truncate(which)}' không phải là bộ phát hiện; dùng một trong {known}.");
+        }
+
+        if (!Query.TryInt(take, "take", 200, 1, AnomalyService.MaxTake, out var n, out var problem))
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(await anomalies.GetAsync(access, new AnomalyQuery(code, p, who, which, n), ct));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<NotificationDto>>, ProblemHttpResult>> NotificationsAsync(

@@ -11,6 +11,7 @@ public static class OversightServices
         services.AddSingleton<ReminderService>();
         services.AddSingleton<TargetService>();
         services.AddSingleton<CrossCheckService>();
+        services.AddSingleton<AnomalyService>();
         services.AddSingleton<HotIssuesService>();
         services.AddHostedService<OversightFollower>();
         return services;

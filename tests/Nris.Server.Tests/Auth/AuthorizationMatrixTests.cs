@@ -435,6 +435,7 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
             ["GET /api/oversight/cross-checks"] = new(Same(Get("/api/oversight/cross-checks?period=2026-M03")), Authenticated(200)),
             ["GET /api/oversight/hot-issues"] = new(Same(Get("/api/oversight/hot-issues?take=5")), Authenticated(200)),
+            ["GET /api/oversight/anomalies"] = new(Same(Get("/api/oversight/anomalies?regime=KTXH-TINH-THANG&take=5")), Authenticated(200)),
             // Notifications and their preferences are a user's own: an API client has none (400).
             ["GET /api/oversight/notifications"] = new(Same(Get("/api/oversight/notifications")), OwnAccount(200, 400)),
             ["POST /api/oversight/notifications/{id:long}/read"] = new(Same(new(HttpMethod.Post, "/api/oversight/notifications/987654321/read", new { })), OwnAccount(404, 400)),

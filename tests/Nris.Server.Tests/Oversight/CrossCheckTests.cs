@@ -87,6 +87,52 @@ public sealed class CrossCheckTests
         Assert.DoesNotContain((await vpcp.GetJsonAsync("/api/oversight/hot-issues?take=50")).EnumerateArray(), i => i.GetProperty("kind").GetString() == "cross-check");
     }
 
+    /// <summary>
+    /// A reported total against a value derived from its components (kind "formula"): the Ministry of Finance reports
+    /// national revenue of 1000 whose components add up to 950; the discrepancy names the formula, both values and the
+    /// ledger entry behind each, is hidden from a province's reporter, and goes when the ministry corrects a component.
+    /// </summary>
+    [Fact]
+    public async Task A_total_that_differs_from_the_sum_of_its_components_is_a_formula_discrepancy()
+    {
+        await using var server = new OversightServer(new DateTimeOffset(2026, 5, 5, 0, 0, 0, TimeSpan.Zero), []);
+        await server.StartAsync();
+        var btcUser = await server.UserAsync("BTC", "reporter", "reporter@btc.test.vn");
+        var vpcpUser = await server.UserAsync("VPCP", "reviewer", "reviewer@vpcp.test.vn");
+        var hanoiUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
+        using var btc = await server.SignInAsync(btcUser.UserName, btcUser.Password);
+        using var vpcp = await server.SignInAsync(vpcpUser.UserName, vpcpUser.Password);
+        using var hanoi = await server.SignInAsync(hanoiUser.UserName, hanoiUser.Password);
+        const string month = "2026-M04";
+        const string formula = "XC-BUDGET-REVENUE-COMPONENTS";
+        var sent = await btc.PostJsonAsync($"/api/reports/NSNN-BTC-THANG/{month}/BTC/submit", new { values = MinistryValues(120m, trade: 100m) }, 201);
+        var sequence = sent.GetProperty("ledgerSequence").GetInt64();
+        await CatchUpAsync(server);
+
+        var url = $"/api/oversight/cross-checks?period={month}&rule={formula}";
+        var gap = Assert.Single((await vpcp.GetJsonAsync(url)).EnumerateArray());
+        Assert.Equal("VN", gap.GetProperty("territory").GetString());
+        Assert.Equal(50m, gap.GetProperty("gap").GetDecimal());
+        Assert.Equal(1000m, gap.GetProperty("left").GetProperty("value").GetDecimal());
+        Assert.Equal(950m, gap.GetProperty("right").GetProperty("value").GetDecimal());
+        // Three components on the right, each from the ministry's report.
+        Assert.Equal(3, gap.GetProperty("right").GetProperty("contributorCount").GetInt32());
+        Assert.All(gap.GetProperty("right").GetProperty("evidence").EnumerateArray(), e =>
+        {
+            Assert.Equal("BTC", e.GetProperty("reporter").GetString());
+            Assert.Equal(sequence, e.GetProperty("ledgerSequence").GetInt64());
+        });
+        Assert.Equal(sequence, gap.GetProperty("sinceSequence").GetInt64());
+        Assert.Contains("derived from BUDGET_REVENUE_DOMESTIC + BUDGET_REVENUE_OIL + BUDGET_REVENUE_TRADE = 950", gap.GetProperty("explanationEn").GetString(), StringComparison.Ordinal);
+        Assert.Contains("số tính từ", gap.GetProperty("explanationVi").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await hanoi.GetJsonAsync(url)).EnumerateArray());
+
+        var values = MinistryValues(120m, trade: 150m);
+        await btc.PostJsonAsync($"/api/reports/NSNN-BTC-THANG/{month}/BTC/revise", new { values, baseVersion = 1, reason = "Sửa thu xuất nhập khẩu / corrected" }, 201);
+        await CatchUpAsync(server);
+        Assert.Empty((await vpcp.GetJsonAsync(url)).EnumerateArray());
+    }
+
     private static void AssertSide(JsonElement side, string source, decimal value, string reporter, long sequence)
     {
         Assert.Equal(source, side.GetProperty("source").GetString());
@@ -98,12 +144,12 @@ public sealed class CrossCheckTests
         Assert.Contains("source=" + source, side.GetProperty("provenanceLink").GetString(), StringComparison.Ordinal);
     }
 
-    // The Ministry of Finance's national figures, and its figure for Hà Nội.
-    private static List<Dictionary<string, object?>> MinistryValues(decimal hanoiRevenue)
+    // The Ministry of Finance's national figures (revenue = domestic + oil + trade unless told otherwise), and its figure for Hà Nội.
+    private static List<Dictionary<string, object?>> MinistryValues(decimal hanoiRevenue, decimal trade = 150m)
     {
         var national = new (string Indicator, decimal Number)[]
         {
-            ("BUDGET_REVENUE", 1000m), ("BUDGET_REVENUE_DOMESTIC", 800m), ("BUDGET_REVENUE_OIL", 50m), ("BUDGET_REVENUE_TRADE", 100m),
+            ("BUDGET_REVENUE", 1000m), ("BUDGET_REVENUE_DOMESTIC", 800m), ("BUDGET_REVENUE_OIL", 50m), ("BUDGET_REVENUE_TRADE", trade),
             ("BUDGET_EXPENDITURE", 900m), ("BUDGET_EXP_DEVELOPMENT", 300m), ("BUDGET_EXP_RECURRENT", 500m), ("BUDGET_EXP_INTEREST", 50m),
         };
         return
