@@ -109,6 +109,17 @@ public sealed class WebFixture : IAsyncLifetime
 
     private string? _adminPassword;
 
+    /// <summary>The system administrator's changed password, once <see cref="CreateUserAsync"/> has run.</summary>
+    public async Task<string> AdminPasswordAsync()
+    {
+        if (_adminPassword is null)
+        {
+            await CreateUserAsync("UBND.01", "analyst");
+        }
+
+        return _adminPassword!;
+    }
+
     /// <summary>Creates a user through the admin API (as an operator would) and returns its changed password.</summary>
     public async Task<(string UserName, string Password)> CreateUserAsync(string organizationCode, string role)
     {

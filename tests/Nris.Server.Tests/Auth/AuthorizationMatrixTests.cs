@@ -366,6 +366,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["POST /requests"] = new(Same(new(HttpMethod.Post, "/requests", new { })), WebForm),
             ["GET /requests/{Id:long}"] = new(i => Task.FromResult(new Target(HttpMethod.Get, "/" + (i ? hanoiRequest : hcmcRequest).Path["/api/".Length..], null, i ? null : RequestLeak)), Open),
             ["POST /requests/{Id:long}"] = new(Same(new(HttpMethod.Post, "/" + hanoiRequest.Path["/api/".Length..], new { })), WebForm),
+            // Cross-checks: the discrepancies whose both sides the caller's aggregate scope reads (CrossCheckService).
+            ["GET /cross-checks"] = new(Same(Get($"/cross-checks?period={period}")), Open),
+            ["POST /cross-checks"] = new(Same(new(HttpMethod.Post, "/cross-checks", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),

@@ -12,12 +12,15 @@ public static class ChartJson
     };
 
     /// <summary>A small line without axes for a tile.</summary>
-    public static object Sparkline(IEnumerable<decimal?> values) => new
+    public static object Sparkline(IEnumerable<decimal?> values) => Sparkline(values, "#9b1c1c", "rgba(155,28,28,0.08)", 2);
+
+    /// <summary>A sparkline in given colours (the wall's is gold on dark, thicker).</summary>
+    public static object Sparkline(IEnumerable<decimal?> values, string line, string area, int width) => new
     {
         grid = new { left = 2, right = 2, top = 4, bottom = 2 },
         xAxis = new { type = "category", show = false },
         yAxis = new { type = "value", show = false, scale = true },
-        series = new[] { new { type = "line", data = values.ToArray(), smooth = true, symbol = "none", lineStyle = new { width = 2, color = "#9b1c1c" }, areaStyle = new { color = "rgba(155,28,28,0.08)" } } },
+        series = new[] { new { type = "line", data = values.ToArray(), smooth = true, symbol = "none", lineStyle = new { width, color = line }, areaStyle = new { color = area } } },
     };
 
     /// <summary>A labelled series over periods: a line (or bars for yearly figures), with axes.</summary>

@@ -286,6 +286,90 @@
     if (error) { error.textContent = problemText(p, lang) || String(r.status); error.classList.remove('d-none'); }
   });
 
+  // Administration forms: each builds the admin API's JSON body from its fields, sends it with the antiforgery header
+  // and shows the answer in the form (a first password or API key once, or the problem with each field named); the
+  // lists marked data-nris-refresh are then read again from the page.
+  function adminRequest(form) {
+    const f = form.elements;
+    const value = name => (f[name] && f[name].value || '').trim();
+    const roles = Array.from(form.querySelectorAll('input[name=role]:checked')).map(x => x.value);
+    const grants = roles.map(role => ({ role, organizationCode: value('organizationCode'), ceiling: value('ceiling') }));
+    switch (form.dataset.nrisAdmin) {
+      case 'user':
+        return { url: '/api/admin/users', method: 'POST', body: JSON.stringify({
+          userName: value('userName'), displayName: value('displayName') || null, organizationCode: value('organizationCode'), grants }) };
+      case 'grants':
+        return { url: '/api/admin/users/' + encodeURIComponent(value('user')) + '/grants', method: 'PUT', body: JSON.stringify({ grants }) };
+      case 'client':
+        return { url: '/api/admin/clients', method: 'POST', body: JSON.stringify({
+          name: value('name'), organizationCode: value('organizationCode'), role: value('clientRole'), ceiling: value('ceiling'),
+          expiresInDays: value('expiresInDays') ? Number(value('expiresInDays')) : null }) };
+      default:
+        return { url: form.dataset.url, method: 'PUT', body: f.json.value };
+    }
+  }
+  async function refreshRegions() {
+    const r = await fetch(location.href, { credentials: 'same-origin' });
+    if (!r.ok) return;
+    const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+    document.querySelectorAll('[data-nris-refresh]').forEach(el => {
+      const fresh = doc.querySelector('[data-nris-refresh="' + el.dataset.nrisRefresh + '"]');
+      if (fresh) el.innerHTML = fresh.innerHTML;
+    });
+  }
+  document.addEventListener('submit', async e => {
+    const form = e.target.closest('form[data-nris-admin]');
+    if (!form) return;
+    e.preventDefault();
+    const lang = document.documentElement.lang;
+    const out = form.querySelector('[data-nris-admin-result]');
+    const button = form.querySelector('button[type=submit]');
+    out.className = 'd-none mt-2';
+    out.textContent = '';
+    button.disabled = true;
+    try {
+      const req = adminRequest(form);
+      const c = await csrf();
+      const r = await fetch(req.url, { method: req.method, credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', [c.headerName]: c.token }, body: req.body });
+      let j = null;
+      try { j = await r.json(); } catch (x) { /* no body */ }
+      if (r.ok) {
+        out.className = 'alert alert-success mt-2 mb-0';
+        out.textContent = form.dataset.done;
+        const secret = j && (j.password || j.key);
+        if (secret) {
+          const code = document.createElement('code');
+          code.className = 'd-block fs-6 mt-1 user-select-all';
+          code.dataset.testid = 'secret';
+          code.textContent = secret;
+          out.appendChild(code);
+        }
+        if (form.dataset.nrisAdmin !== 'json') form.querySelectorAll('input[type=text],input:not([type]),input[type=number]').forEach(i => { i.value = ''; });
+        await refreshRegions();
+        return;
+      }
+      out.className = 'alert alert-danger mt-2 mb-0';
+      out.dataset.status = String(r.status);
+      // The problem's title in the page's language, its detail, then each named field not already said.
+      const title = j && (lang === 'en' ? j.title : (j.titleVi || j.title));
+      const detail = j && (lang === 'en' ? j.detail : (j.detailVi || j.detail));
+      out.textContent = (title || String(r.status)) + (detail && detail !== title ? ' — ' + detail : '');
+      const list = document.createElement('ul');
+      list.className = 'mb-0 mt-1';
+      ((j && j.errors) || []).slice(0, 50).forEach(x => {
+        const message = lang === 'en' ? x.messageEn : x.messageVi;
+        if (message === detail) return;
+        const li = document.createElement('li');
+        li.textContent = (x.field ? x.field + ': ' : '') + message;
+        list.appendChild(li);
+      });
+      if (list.children.length) out.appendChild(list);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
   function start() { renderAll(); startWall(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
