@@ -20,6 +20,37 @@ public static class NotificationChannels
     public const string InApp = "inapp";
     public const string Email = "email";
     public const string Webhook = "webhook";
+
+    /// <summary>
+    /// How each person of an audience is reached for a reminder or an escalation: in-app and e-mail (when SMTP is
+    /// configured and the person has an address), as far as their preferences allow; one route per channel × person.
+    /// The caller adds its webhooks, whose audience is an organization rather than a person.
+    /// </summary>
+    public static IEnumerable<(string Channel, string Address, string UserName)> PersonalRoutes(
+        IEnumerable<(string UserName, string? Email)> audience,
+        IReadOnlyDictionary<string, Nris.Storage.Oversight.NotificationPreferenceEntity> preferences,
+        bool escalation,
+        bool smtp)
+    {
+        foreach (var (userName, email) in audience.DistinctBy(p => p.UserName))
+        {
+            var pref = preferences.GetValueOrDefault(userName);
+            if (pref is not null && !(escalation ? pref.Escalations : pref.Reminders))
+            {
+                continue;
+            }
+
+            if (pref?.InApp ?? true)
+            {
+                yield return (InApp, userName, userName);
+            }
+
+            if (smtp && (pref?.Email ?? true) && !string.IsNullOrWhiteSpace(email))
+            {
+                yield return (Email, email, userName);
+            }
+        }
+    }
 }
 
 /// <summary>What one reminder pass did.</summary>
@@ -136,23 +167,10 @@ public sealed class ReminderService(
                 audience.AddRange(byOrgRole[(due.RecipientCode, nameof(Role.Reviewer))]);
             }
 
-            foreach (var person in audience.DistinctBy(p => p.UserName))
+            var reached = audience.Select(p => (p.UserName, p.Email));
+            foreach (var (channel, address, userName) in NotificationChannels.PersonalRoutes(reached, preferences, due.Kind == ReminderKind.Escalation, smtp))
             {
-                var pref = preferences.GetValueOrDefault(person.UserName);
-                if (pref is not null && !(due.Kind == ReminderKind.Reminder ? pref.Reminders : pref.Escalations))
-                {
-                    continue;
-                }
-
-                if (pref?.InApp ?? true)
-                {
-                    candidates.Add(new Candidate(KeyOf(due, NotificationChannels.InApp, person.UserName), NotificationChannels.InApp, person.UserName, due, person.UserName));
-                }
-
-                if (smtp && (pref?.Email ?? true) && !string.IsNullOrWhiteSpace(person.Email))
-                {
-                    candidates.Add(new Candidate(KeyOf(due, NotificationChannels.Email, person.Email), NotificationChannels.Email, person.Email, due, person.UserName));
-                }
+                candidates.Add(new Candidate(KeyOf(due, channel, address), channel, address, due, userName));
             }
 
             foreach (var hook in settings.Webhooks.Where(h => !string.IsNullOrWhiteSpace(h.Url)))

@@ -118,23 +118,10 @@ public sealed class RequestReminderService(
                 audience.AddRange(byName[t.IssuedBy]);
             }
 
-            foreach (var person in audience.DistinctBy(p => p.UserName))
+            var reached = audience.Select(p => (p.UserName, p.Email));
+            foreach (var (channel, address, userName) in NotificationChannels.PersonalRoutes(reached, preferences, due.Kind == ReminderKind.Escalation, smtp))
             {
-                var pref = preferences.GetValueOrDefault(person.UserName);
-                if (pref is not null && !(due.Kind == ReminderKind.Reminder ? pref.Reminders : pref.Escalations))
-                {
-                    continue;
-                }
-
-                if (pref?.InApp ?? true)
-                {
-                    candidates.Add(new Candidate(KeyOf(due, NotificationChannels.InApp, person.UserName), NotificationChannels.InApp, person.UserName, due, person.UserName));
-                }
-
-                if (smtp && (pref?.Email ?? true) && !string.IsNullOrWhiteSpace(person.Email))
-                {
-                    candidates.Add(new Candidate(KeyOf(due, NotificationChannels.Email, person.Email), NotificationChannels.Email, person.Email, due, person.UserName));
-                }
+                candidates.Add(new Candidate(KeyOf(due, channel, address), channel, address, due, userName));
             }
 
             foreach (var hook in settings.Webhooks.Where(h => !string.IsNullOrWhiteSpace(h.Url)))
