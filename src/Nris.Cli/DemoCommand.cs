@@ -134,7 +134,7 @@ internal static class DemoCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"Generating until {lastDay:yyyy-MM-dd} (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…")
                 : string.Create(CultureInfo.InvariantCulture,
                 $"Generating about {generator.Target:N0} values (seed {generator.Seed}) over {places.Provinces.Count} provinces and {places.Communes.Count} communes…"));
-            var progress = new Progress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var progress = new InlineProgress<DemoLoadResult>(p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {p.Submitted:N0} reports, {p.Values:N0} values, {p.Values / Math.Max(0.001, p.Elapsed.TotalSeconds):N0} values/s")));
             var result = parse.GetValue(bulk)
                 ? await provider.GetRequiredService<BulkDemoLoader>().LoadAsync(generator.Reports(), progress, ct, parse.GetValue(batch))
@@ -168,4 +168,13 @@ internal static class DemoCommand
         });
         return new Command("demo", "Demo data.") { generate, DemoFeed.Create(output, error) };
     }
+}
+
+/// <summary>
+/// Reports progress on the caller's thread, at once. <see cref="Progress{T}"/> posts each report to the thread pool, so
+/// a report could reach the output writer after the command had returned and its caller had closed the writer.
+/// </summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
