@@ -7,7 +7,7 @@ namespace Nris.Server.Components.Shared;
 /// A dashboard value too costly to compute while a page waits (Today's hot issues: the anomaly detectors re-read a
 /// regime's stored values after each of its reports). Kept per key and per state of the data like
 /// <see cref="DashboardMemo"/>, but a view at a newer state does not wait for it longer than a budget: it starts one
-/// refresh (at most one at a time per key, on the thread pool) and, if that is not done within the budget, shows the
+/// refresh (at most one at a time per key, on the thread pool; the budget counts from its start) and, if that is not done within the budget, shows the
 /// value of the earlier state, marked as not current, so the page can say "updating" and read itself again. The
 /// first view of a key has nothing earlier and waits.
 /// </summary>
@@ -21,6 +21,7 @@ public static class RefreshingMemo
         public DashboardMemo.Stamp? Stamp;
         public object? Value;
         public Task<object>? Running;
+        public long RunningSince;
     }
 
     /// <summary>
@@ -49,7 +50,16 @@ public static class RefreshingMemo
             }
 
             earlier = slot.Value;
-            refresh = slot.Running ??= Task.Run(() => RefreshAsync(slot, stamp, compute));
+            if (slot.Running is null)
+            {
+                slot.RunningSince = System.Diagnostics.Stopwatch.GetTimestamp();
+                slot.Running = Task.Run(() => RefreshAsync(slot, stamp, compute));
+            }
+
+            refresh = slot.Running;
+            // The budget counts from the start of the refresh: a view that finds one already running waits only for
+            // what is left of it, so views during a long refresh do not each wait the whole budget.
+            budget -= System.Diagnostics.Stopwatch.GetElapsedTime(slot.RunningSince);
         }
 
         if (earlier is not T previous)
@@ -58,7 +68,7 @@ public static class RefreshingMemo
             return (value, slot.Stamp is { } s && s.Matches(stamp));
         }
 
-        if (await Task.WhenAny(refresh, Task.Delay(budget)) == refresh && refresh.IsCompletedSuccessfully)
+        if (refresh.IsCompletedSuccessfully || (budget > TimeSpan.Zero && await Task.WhenAny(refresh, Task.Delay(budget)) == refresh && refresh.IsCompletedSuccessfully))
         {
             return ((T)refresh.Result, slot.Stamp is { } s && s.Matches(stamp));
         }
