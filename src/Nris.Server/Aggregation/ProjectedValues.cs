@@ -20,7 +20,7 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// <remarks>
 /// The engine keys a fact by source = regime, the table by source = reporter, so two reporters of one regime may
 /// report the same cell (a province and a commune both giving a commune's figure). Then the value with the higher
-/// ledger sequence is the fact — the same rule <see cref="AggregationEngine.Build"/> applies — on both the
+/// ledger sequence is the fact — the same rule <c>AggregationEngine.Build</c> applies — on both the
 /// incremental and the rebuilt path, so they agree.
 /// </remarks>
 public sealed class ProjectedValues
@@ -252,7 +252,7 @@ public sealed class ProjectedValues
         _tracking = true;
     }
 
-    /// <summary>Every fact of the view, for <see cref="AggregationEngine.Build"/>.</summary>
+    /// <summary>Every fact of the view, for <c>AggregationEngine.Build</c>.</summary>
     public IEnumerable<Fact> Facts()
     {
         for (var i = 0; i < _used; i++)
