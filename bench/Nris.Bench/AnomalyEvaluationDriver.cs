@@ -28,15 +28,51 @@ public static class AnomalyEvaluationDriver
         var rate = double.Parse(Get("rate", "0.05"), CultureInfo.InvariantCulture);
         var zs = Get("z", new AnomalyThresholds().RobustZ.ToString(CultureInfo.InvariantCulture)).Split(',')
             .Select(z => double.Parse(z, CultureInfo.InvariantCulture)).ToList();
+        var curve = Get("curve", "") is { Length: > 0 } zsText
+            ? zsText.Split(',').Select(z => double.Parse(z, CultureInfo.InvariantCulture)).ToList()
+            : null;
         if (Get("source", "series") == "demo")
         {
             var years = Int("years", 5);
             var places = Get("places", "") is { Length: > 0 } given ? given : DemoAnomalyData.FindPlaces();
+            if (args.Contains("--diag"))
+            {
+                var g = DemoAnomalyData.Clean(places, seed, years);
+                var gaps = ExpectedValues.Gaps(g, g.Periods.Count - 12, g.Periods.Count, new AnomalyThresholds());
+                var planted = g.Clone();
+                var key = AnomalyPlanter.Plant(planted, PlantedKind.Inflated, 0.05, planted.Periods.Count - 12, seed * 31);
+                var pg = ExpectedValues.Gaps(planted, planted.Periods.Count - 12, planted.Periods.Count, new AnomalyThresholds());
+                foreach (var k in key)
+                {
+                    var x = pg.FirstOrDefault(q => q.Reporter == k.Reporter && q.Cell == k.Cell && q.Period == k.Period);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"planted {g.Cells[k.Cell],-26} r{k.Reporter} p{k.Period} factor {planted[k.Reporter, k.Cell, k.Period] / g[k.Reporter, k.Cell, k.Period]:0.00} gap {x.LogGap:0.000} sigma {x.Sigma:0.000} own {x.OwnZ:0.0} z {x.Z:0.0} rel {x.Related} rho {x.Correlation:0.00}"));
+                }
+
+                foreach (var grp in gaps.GroupBy(x => x.Cell))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{g.Cells[grp.Key],-28} n={grp.Count()} z>3:{grp.Count(x => Math.Abs(x.Z) > 3 && Math.Abs(x.LogGap) > 0.05)} z>2:{grp.Count(x => Math.Abs(x.Z) > 2 && Math.Abs(x.LogGap) > 0.05)} medSigma={grp.Select(x => x.Sigma).Order().ElementAt(grp.Count() / 2):0.000} maxAbsGap={grp.Max(x => Math.Abs(x.LogGap)):0.000}"));
+                }
+
+                return 0;
+            }
+
+            if (curve is not null)
+            {
+                Curve(s => DemoAnomalyData.Clean(places, s, years), seed, seeds, rate, curve, "nris demo generate data (KTXH-TINH-THANG)");
+                return 0;
+            }
+
             foreach (var z in zs)
             {
                 EvaluateDemo(places, seed, seeds, years, rate, new AnomalyThresholds { RobustZ = z });
             }
 
+            return 0;
+        }
+
+        if (curve is not null)
+        {
+            Curve(s => SeriesGenerator.Generate(s, reporters, cells, 5), seed, seeds, rate, curve, "SeriesGenerator data");
             return 0;
         }
 
@@ -46,6 +82,34 @@ public static class AnomalyEvaluationDriver
         }
 
         return 0;
+    }
+
+    // The expected-value detector's recall and false positives on planted inflated values at each threshold.
+    private static void Curve(Func<int, ReportGrid> clean, int seed, int seeds, double rate, List<double> zs, string source)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var totals = new Dictionary<double, (int Planted, int Found, int Clean, int Fp)>();
+        for (var s = seed; s < seed + seeds; s++)
+        {
+            var grid = clean(s);
+            foreach (var (z, score) in AnomalyEvaluation.InflatedCurve(grid, grid.Periods.Count - grid.PeriodsPerYear, rate, s, zs))
+            {
+                var t = totals.GetValueOrDefault(z);
+                totals[z] = (t.Planted + score.Planted, t.Found + score.Found, t.Clean + score.Clean, t.Fp + score.FalsePositives);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected-value on planted inflated values, {source}, seeds {seed}..{seed + seeds - 1}, plant rate {rate}"));
+        Console.WriteLine("| robust z > | planted | found | recall | clean values | false positives | FP rate |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (z, t) in totals.OrderBy(x => x.Key))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {z:0.0#} | {t.Planted} | {t.Found} | {100.0 * t.Found / Math.Max(1, t.Planted):0.0}% | {t.Clean} | {t.Fp} | {100.0 * t.Fp / Math.Max(1, t.Clean):0.00}% |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"elapsed {watch.Elapsed.TotalSeconds:0.0} s"));
+        Console.WriteLine();
     }
 
     private static void EvaluateDemo(string places, int seed, int seeds, int years, double rate, AnomalyThresholds thresholds)
