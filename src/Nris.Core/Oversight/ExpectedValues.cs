@@ -240,6 +240,11 @@ public static class ExpectedValues
                 }
 
                 var sigma = sigmas[c][r];
+                // This reporter's own relation to the related cell, measured in its history: the slope of this cell's
+                // gaps on the partner's, and the noise of what the partner does not explain.
+                var (slope, sigmaLeft) = partner[c] is var pd and >= 0 && all[pd][r] is { } po
+                    ? Explained(gaps, po, sigma, sigmas[pd][r], from - start, scratch)
+                    : (0, double.NaN);
                 for (var i = from - start; i < n; i++)
                 {
                     if (double.IsNaN(gaps[i]))
@@ -254,10 +259,10 @@ public static class ExpectedValues
                     {
                         // The partner explains this gap only when this value is the more unusual of the two; otherwise the
                         // partner is the one out of line, and this value is judged on its own.
-                        var zd = Math.Clamp(other[i] / sigmas[d][r], -Clip, Clip);
-                        if (Math.Abs(z) >= Math.Abs(zd))
+                        var zd = other[i] / sigmas[d][r];
+                        if (Math.Abs(z) >= Math.Abs(zd) && !double.IsNaN(sigmaLeft))
                         {
-                            combined = (z - (rho[c] * zd)) / Math.Sqrt(1 - (rho[c] * rho[c]));
+                            combined = (gaps[i] - (slope * other[i])) / sigmaLeft;
                             used = d;
                         }
                     }
@@ -273,6 +278,42 @@ public static class ExpectedValues
     }
 
     private const double Clip = 3.0;
+
+    // Least squares of y's history gaps on x's (each clipped at ±3 σ), and the robust σ of what is left, pulled halfway
+    // to y's own σ like the series' noise (it can only be smaller when the relation holds). NaN σ: too few pairs.
+    private static (double Slope, double Sigma) Explained(double[] y, double[] x, double sy, double sx, int history, List<double> scratch)
+    {
+        double sxy = 0, sxx = 0;
+        var count = 0;
+        for (var i = 0; i < history; i++)
+        {
+            if (double.IsNaN(y[i]) || double.IsNaN(x[i]))
+            {
+                continue;
+            }
+
+            var u = Math.Clamp(y[i], -Clip * sy, Clip * sy);
+            var v = Math.Clamp(x[i], -Clip * sx, Clip * sx);
+            sxy += u * v;
+            sxx += v * v;
+            count++;
+        }
+
+        if (count < 12 || sxx <= 0)
+        {
+            return (0, double.NaN);
+        }
+
+        var slope = sxy / sxx;
+        var left = new double[history];
+        for (var i = 0; i < history; i++)
+        {
+            left[i] = double.IsNaN(y[i]) || double.IsNaN(x[i]) ? double.NaN : y[i] - (slope * x[i]);
+        }
+
+        var sigma = Sigma(left, history, null, scratch);
+        return double.IsNaN(sigma) ? (0, double.NaN) : (slope, Math.Min(sy, Math.Sqrt(sigma * sy)));
+    }
 
     // The correlation of two cells' standardized gaps over the history, pooled over reporters, each clipped at ±3 so a
     // few outliers do not make or break it. 0 with fewer than 30 pairs.
@@ -377,6 +418,7 @@ public static class ExpectedValues
             }
         }
 
+        var keepSeason = 0.0;
         var raw = Sigma(residual, history, null, scratch);
         if (double.IsNaN(raw))
         {
@@ -399,14 +441,37 @@ public static class ExpectedValues
                 }
             }
 
-            var keep = months == 0 || spread <= 0 ? 0 : Math.Max(0, 1 - (noise / spread));
+            keepSeason = months == 0 || spread <= 0 ? 0 : Math.Max(0, 1 - (noise / spread));
             for (var m = 0; m < perYear; m++)
             {
-                season[m] = counts[m] >= 2 ? season[m] * keep : 0;
+                season[m] = counts[m] >= 2 ? season[m] * keepSeason : 0;
             }
         }
 
-        return Sigma(residual, history, season, scratch);
+        // The noise σ out of sample: each history gap against the season of the other years (its own month's median
+        // includes itself and would make the series look steadier than it is).
+        var outOfSample = new double[history];
+        for (var i = 0; i < history; i++)
+        {
+            if (double.IsNaN(residual[i]) || perYear == 1 || keepSeason <= 0)
+            {
+                outOfSample[i] = residual[i];
+                continue;
+            }
+
+            scratch.Clear();
+            for (var j = i % perYear; j < history; j += perYear)
+            {
+                if (j != i && !double.IsNaN(residual[j]))
+                {
+                    scratch.Add(residual[j]);
+                }
+            }
+
+            outOfSample[i] = residual[i] - (scratch.Count >= 1 ? keepSeason * Median(scratch) : 0);
+        }
+
+        return Sigma(outOfSample, history, null, scratch);
     }
 
     // How much of each history year's own level to take out (0: none, 1: all), shrunk like the season; and the noise σ
@@ -443,10 +508,10 @@ public static class ExpectedValues
         if (keep > 0)
         {
             var adjusted = new double[history];
+            var scratch2 = new List<double>();
             for (var i = 0; i < history; i++)
             {
-                var level = levels.FirstOrDefault(l => l.Year == years[i]);
-                adjusted[i] = residual[i] - (level.Year == years[i] ? keep * level.Level : 0);
+                adjusted[i] = double.IsNaN(residual[i]) ? double.NaN : residual[i] - (keep * YearLevel(residual, years, i, history, scratch2));
             }
 
             sigmaAfter = Sigma(adjusted, history, null, scratch);
