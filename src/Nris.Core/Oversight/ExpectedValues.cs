@@ -221,7 +221,9 @@ public static class ExpectedValues
         for (var c = 0; c < cells; c++)
         {
             partner[c] = -1;
-            for (var d = 0; d < cells; d++)
+            // The search is over pairs of cells; a form of hundreds of cells (every breakdown of every indicator) would
+            // cost more than the rest of the model, so it is skipped there.
+            for (var d = 0; d < (cells <= MaxCellsForRelated ? cells : 0); d++)
             {
                 if (d != c && Correlation(all[c], sigmas[c], all[d], sigmas[d], from - start) is var q && Math.Abs(q) > Math.Max(t.RelatedCorrelation, Math.Abs(rho[c])))
                 {
@@ -278,6 +280,7 @@ public static class ExpectedValues
     }
 
     private const double Clip = 3.0;
+    private const int MaxCellsForRelated = 200;
 
     // Least squares of y's history gaps on x's (each clipped at ±3 σ), and the robust σ of what is left, pulled halfway
     // to y's own σ like the series' noise (it can only be smaller when the relation holds). NaN σ: too few pairs.
