@@ -385,6 +385,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Cross-checks: the discrepancies whose both sides the caller's aggregate scope reads (CrossCheckService).
             ["GET /cross-checks"] = new(Same(Get($"/cross-checks?period={period}")), Open),
             ["POST /cross-checks"] = new(Same(new(HttpMethod.Post, "/cross-checks", new { })), WebForm),
+            // Anomalies: the flags of the reporters the caller may see (AnomalyService, the compliance rule); the page itself is open to signed-in users.
+            ["GET /anomalies"] = new(Same(Get("/anomalies?regime=KTXH-TINH-THANG")), Open),
+            ["POST /anomalies"] = new(Same(new(HttpMethod.Post, "/anomalies", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
