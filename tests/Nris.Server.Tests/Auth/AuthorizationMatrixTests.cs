@@ -403,6 +403,9 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Anomalies: the flags of the reporters the caller may see (AnomalyService, the compliance rule); the page itself is open to signed-in users.
             ["GET /anomalies"] = new(Same(Get("/anomalies?regime=KTXH-TINH-THANG")), Open),
             ["POST /anomalies"] = new(Same(new(HttpMethod.Post, "/anomalies", new { })), WebForm),
+            // Targets: the list holds the targets whose figures the caller may read; the form's posts go through TargetService's territory check.
+            ["GET /targets"] = new(Same(Get("/targets?year=2026")), Open),
+            ["POST /targets"] = new(Same(new(HttpMethod.Post, "/targets", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
