@@ -305,6 +305,21 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
         var hanoiAttachment = RequestAttachment(hanoiRequest);
         var hcmcAttachment = RequestAttachment(hcmcRequest);
         // Issuing: leaders (reviewers) and agency administrators for organizations in their subtree; the system administrator anywhere.
+        // Targets: set by the system administrator for Hà Nội (in scope) or Hồ Chí Minh City (out of scope).
+        async Task<string> FreshTargetAsync(bool inScope)
+        {
+            var code = "MX-" + Guid.NewGuid().ToString("N")[..10];
+            await ApiSession.ReadAsync(await admin.SendAsync(HttpMethod.Put, "/api/oversight/targets/" + code,
+                new { indicatorCode = "RETAIL_SALES", territoryCode = inScope ? "01" : "79", year = 2026, value = 1000, legalBasis = "Matrix" }), "PUT target", 201);
+            return code;
+        }
+        static int TargetExpect(Caller c, bool i, int ok) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => ok,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi => i ? ok : 403,
+            _ => 403,
+        };
         int IssueExpect(Caller c, bool i) => c switch
         {
             Caller.Anonymous => 401,
@@ -385,6 +400,12 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Cross-checks: the discrepancies whose both sides the caller's aggregate scope reads (CrossCheckService).
             ["GET /cross-checks"] = new(Same(Get($"/cross-checks?period={period}")), Open),
             ["POST /cross-checks"] = new(Same(new(HttpMethod.Post, "/cross-checks", new { })), WebForm),
+            // Anomalies: the flags of the reporters the caller may see (AnomalyService, the compliance rule); the page itself is open to signed-in users.
+            ["GET /anomalies"] = new(Same(Get("/anomalies?regime=KTXH-TINH-THANG")), Open),
+            ["POST /anomalies"] = new(Same(new(HttpMethod.Post, "/anomalies", new { })), WebForm),
+            // Targets: the list holds the targets whose figures the caller may read; the form's posts go through TargetService's territory check.
+            ["GET /targets"] = new(Same(Get("/targets?year=2026")), Open),
+            ["POST /targets"] = new(Same(new(HttpMethod.Post, "/targets", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
@@ -544,6 +565,13 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
             // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
+            // Targets administration: leaders and agency administrators of the territory's People's Committee or above
+            // (Hà Nội's for 01, Hồ Chí Minh City's for 79); a fresh target code per call, so a set is always a creation.
+            ["PUT /api/oversight/targets/{code}"] = new(i => Task.FromResult(new Target(HttpMethod.Put, "/api/oversight/targets/MX-" + Guid.NewGuid().ToString("N")[..10],
+                new { indicatorCode = "RETAIL_SALES", territoryCode = i ? "01" : "79", year = 2026, value = 1000, legalBasis = "Matrix" })),
+                (c, i) => TargetExpect(c, i, 201)),
+            ["POST /api/oversight/targets/{code}/retire"] = new(async i => new Target(HttpMethod.Post, $"/api/oversight/targets/{await FreshTargetAsync(i)}/retire", new { reason = "matrix" }),
+                (c, i) => TargetExpect(c, i, 200)),
             ["GET /api/oversight/cross-checks"] = new(Same(Get("/api/oversight/cross-checks?period=2026-M03")), Authenticated(200)),
             ["GET /api/oversight/hot-issues"] = new(Same(Get("/api/oversight/hot-issues?take=5")), Authenticated(200)),
             ["GET /api/oversight/anomalies"] = new(Same(Get("/api/oversight/anomalies?regime=KTXH-TINH-THANG&take=5")), Authenticated(200)),
