@@ -369,8 +369,8 @@ public sealed class CatalogueSubscription(
                         return (Done("present"), false);
                     case Presence.Some:
                         return (Refuse("diverged",
-                            $"Parent change {at} changes the administrative map from {territorial.Effective:yyyy-MM-dd}, but this instance already holds part of it, or holds it differently.",
-                            $"Thay đổi {at} thay đổi bản đồ hành chính từ {territorial.Effective:yyyy-MM-dd}, nhưng hệ thống này đã có một phần hoặc có khác đi.", change), true);
+                            $"Parent change {at} changes the administrative map from {territorial.Effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, but this instance already holds part of it, or holds it differently.",
+                            $"Thay đổi {at} thay đổi bản đồ hành chính từ {territorial.Effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, nhưng hệ thống này đã có một phần hoặc có khác đi.", change), true);
                 }
                 build = content => (CatalogueChanges.TryChangeTerritories(content, territorial, out var made), made);
                 break;
