@@ -537,6 +537,24 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["PUT /api/admin/connectors/{name}/enabled"] = new(async i => new Target(HttpMethod.Put, $"/api/admin/connectors/{await FreshConnectorAsync(i)}/enabled", new { enabled = true }), Admin(200, 404)),
             ["POST /api/connectors/{name}/observations"] = new(async i => new Target(HttpMethod.Post, $"/api/connectors/{await FreshConnectorAsync(i)}/observations", Array.Empty<object>()),
                 (c, _) => c == Caller.Anonymous ? 401 : 403),
+            // Codelists, categories and the administrative map: national, system administrators only (and followed by federated children).
+            ["PUT /api/admin/codelists/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/codelists/MX_CODES",
+                new { code = "MX_CODES", name = "Bảng mã thử", nameEn = "Matrix codes", codes = new[] { new { code = "A", name = "A", nameEn = "A" } } })), SystemOnly(200)),
+            ["PUT /api/admin/categories/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/categories/MX_CAT",
+                new { code = "MX_CAT", name = "Nhóm thử", nameEn = "Matrix category", order = 90 })), SystemOnly(200)),
+            ["POST /api/admin/territory-changes"] = new(_ =>
+            {
+                var code = "MX" + Guid.NewGuid().ToString("N")[..8];
+                return Task.FromResult(new Target(HttpMethod.Post, "/api/admin/territory-changes", new
+                {
+                    effective = "2030-01-01", endTerritories = Array.Empty<string>(), successions = Array.Empty<object>(),
+                    territories = new[]
+                    {
+                        new { code, validity = new { from = "2030-01-01" }, level = "commune", name = "Xã Thử", nameEn = "Test Commune",
+                              shortName = "Thử", shortNameEn = "Test", parentCode = "01", provinceCode = "01", unitType = "Xã", unitTypeEn = "Commune" },
+                    },
+                }));
+            }, SystemOnly(201)),
             ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
             // Aggregates of an internal regime: Hà Nội (01) in scope, Hồ Chí Minh City (79) out. Grants of organizations
             // without a territory (BTC) and the system administrator see the whole country; the commune reporter's
