@@ -77,6 +77,64 @@ public sealed class CatalogueStore(NrisDbContext db)
         await UpsertAsync(CatalogueMapping.ToEntity(indicator), id, e => e.Id = id!.Value, cancellationToken);
     }
 
+    /// <summary>Stores one codelist: inserts it, or overwrites the stored row of the same code.</summary>
+    public async Task UpsertCodelistAsync(Codelist codelist, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(codelist);
+        var id = await db.Codelists.AsNoTracking().Where(c => c.Code == codelist.Code).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        await UpsertAsync(CatalogueMapping.ToEntity(codelist), id, e => e.Id = id!.Value, cancellationToken);
+    }
+
+    /// <summary>Stores one information category: inserts it, or overwrites the stored row of the same code.</summary>
+    public async Task UpsertCategoryAsync(InformationCategory category, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(category);
+        var id = await db.Categories.AsNoTracking().Where(c => c.Code == category.Code).Select(c => (long?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        await UpsertAsync(CatalogueMapping.ToEntity(category), id, e => e.Id = id!.Value, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a change of the administrative map: the ended versions get their end date (found by code and start
+    /// date), the new versions and succession links are added. Runs in the caller's transaction, if any.
+    /// </summary>
+    public async Task ApplyTerritoryChangeAsync(
+        IReadOnlyList<Territory> closedTerritories, IReadOnlyList<Territory> territories, IReadOnlyList<TerritorySuccession> successions,
+        IReadOnlyList<Organization> closedOrganizations, IReadOnlyList<Organization> organizations, IReadOnlyList<OrganizationSuccession> organizationSuccessions,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(closedTerritories);
+        ArgumentNullException.ThrowIfNull(territories);
+        ArgumentNullException.ThrowIfNull(successions);
+        ArgumentNullException.ThrowIfNull(closedOrganizations);
+        ArgumentNullException.ThrowIfNull(organizations);
+        ArgumentNullException.ThrowIfNull(organizationSuccessions);
+        foreach (var closed in closedTerritories)
+        {
+            var (code, from, to) = (closed.Code, closed.Validity.From, closed.Validity.To);
+            var rows = await db.Territories.Where(t => t.Code == code && t.ValidFrom == from)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.ValidTo, to), cancellationToken);
+            if (rows != 1)
+            {
+                throw new InvalidOperationException($"Territory {closed.Key} is not stored once ({rows} rows).");
+            }
+        }
+        foreach (var closed in closedOrganizations)
+        {
+            var (code, from, to) = (closed.Code, closed.Validity.From, closed.Validity.To);
+            var rows = await db.Organizations.Where(o => o.Code == code && o.ValidFrom == from)
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.ValidTo, to), cancellationToken);
+            if (rows != 1)
+            {
+                throw new InvalidOperationException($"Organization {closed.Key} is not stored once ({rows} rows).");
+            }
+        }
+        await BulkInsert.InsertAsync(db, territories.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, successions.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, organizations.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await BulkInsert.InsertAsync(db, organizationSuccessions.Select(CatalogueMapping.ToEntity), cancellationToken);
+        await StampAsync(cancellationToken);
+    }
+
     // Update keeps the row's id, so the load order (by id) and thereby exports stay as they were. Every column is
     // marked modified: the context runs without automatic change detection, and the row is detached afterwards so
     // nothing tracked lingers in a request's context.

@@ -41,6 +41,9 @@ internal sealed class FactTable
 
     public static long MaxSequence => (1L << 48) - 1;
 
+    /// <summary>The capacity that holds <paramref name="count"/> facts without growing.</summary>
+    public static int CapacityFor(int count) => (int)Math.Min(int.MaxValue - 64, (count / MaxLoad) + 16);
+
     public bool TryGet(long key, out decimal value, out ObservationStatus status, out long sequence)
     {
         var slot = Find(key);

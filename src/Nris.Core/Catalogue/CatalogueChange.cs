@@ -16,6 +16,12 @@ public enum CatalogueChangeKind
     IndicatorCreated = 2,
     /// <summary>An indicator's definition replaced (indicators are not versioned).</summary>
     IndicatorChanged = 3,
+    /// <summary>A codelist created or replaced whole.</summary>
+    CodelistChanged = 4,
+    /// <summary>An information category created or replaced whole.</summary>
+    CategoryChanged = 5,
+    /// <summary>A change of the administrative map (territories, successions, organizations) from a date.</summary>
+    TerritoryChanged = 6,
 }
 
 /// <summary>
@@ -29,13 +35,23 @@ public enum CatalogueChangeKind
 /// <param name="Changed">For regimes: the new version.</param>
 /// <param name="Closed">For a new regime version: the previous version with its validity closed, when it had to be closed.</param>
 /// <param name="ChangedIndicator">For indicators: the new definition.</param>
+/// <param name="ChangedCodelist">For codelists: the new codelist.</param>
+/// <param name="ChangedCategory">For categories: the new category.</param>
+/// <param name="Territorial">For a territory change: the change as stated.</param>
+/// <param name="ClosedTerritories">For a territory change: the unit versions it ended, with their new end date.</param>
+/// <param name="ClosedOrganizations">For a territory change: the organization versions it ended, with their new end date.</param>
 public sealed record CatalogueChange(
     CatalogueChangeKind Kind,
     string Code,
     CatalogueContent Content,
     Regime? Changed = null,
     Regime? Closed = null,
-    Indicator? ChangedIndicator = null)
+    Indicator? ChangedIndicator = null,
+    Codelist? ChangedCodelist = null,
+    InformationCategory? ChangedCategory = null,
+    TerritoryChange? Territorial = null,
+    IReadOnlyList<Territory>? ClosedTerritories = null,
+    IReadOnlyList<Organization>? ClosedOrganizations = null)
 {
     /// <summary>The version of the regime this change creates; 0 for indicators, which have no versions.</summary>
     public int Version => Changed?.Version ?? 0;
@@ -55,14 +71,29 @@ public sealed record CatalogueChange(
                 CatalogueChangeKind.RegimeCreated => "regime.created",
                 CatalogueChangeKind.RegimeVersioned => "regime.versioned",
                 CatalogueChangeKind.IndicatorCreated => "indicator.created",
+                CatalogueChangeKind.CodelistChanged => "codelist.changed",
+                CatalogueChangeKind.CategoryChanged => "category.changed",
+                CatalogueChangeKind.TerritoryChanged => "territory.changed",
                 _ => "indicator.changed",
             },
-            ["kind"] = Changed is null ? "indicator" : "regime",
+            ["kind"] = Kind switch
+            {
+                CatalogueChangeKind.CodelistChanged => "codelist",
+                CatalogueChangeKind.CategoryChanged => "category",
+                CatalogueChangeKind.TerritoryChanged => "territory",
+                _ => Changed is null ? "indicator" : "regime",
+            },
             ["code"] = Code,
             ["version"] = Version,
-            ["item"] = Changed is not null
-                ? JsonSerializer.SerializeToNode(Changed, CatalogueJson.Options)
-                : JsonSerializer.SerializeToNode(ChangedIndicator, CatalogueJson.Options),
+            ["item"] = Kind switch
+            {
+                CatalogueChangeKind.CodelistChanged => JsonSerializer.SerializeToNode(ChangedCodelist, CatalogueJson.Options),
+                CatalogueChangeKind.CategoryChanged => JsonSerializer.SerializeToNode(ChangedCategory, CatalogueJson.Options),
+                CatalogueChangeKind.TerritoryChanged => JsonSerializer.SerializeToNode(Territorial, CatalogueJson.Options),
+                _ => Changed is not null
+                    ? JsonSerializer.SerializeToNode(Changed, CatalogueJson.Options)
+                    : JsonSerializer.SerializeToNode(ChangedIndicator, CatalogueJson.Options),
+            },
             ["actor"] = actor,
         };
         if (Closed is not null)
@@ -220,6 +251,176 @@ public static class CatalogueChanges
             ["actor"] = actor,
         });
     }
+
+    /// <summary>Creates a codelist, or replaces the one of the same code whole (keeping its place in the list).</summary>
+    public static CatalogueChangeRefusal? TrySetCodelist(CatalogueContent content, Codelist codelist, out CatalogueChange? change)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(codelist);
+        var codelists = content.Codelists.ToList();
+        var at = codelists.FindIndex(c => c.Code == codelist.Code);
+        if (at < 0)
+        {
+            codelists.Add(codelist);
+        }
+        else
+        {
+            codelists[at] = codelist;
+        }
+        change = new(CatalogueChangeKind.CodelistChanged, codelist.Code, content with { Codelists = codelists }, ChangedCodelist: codelist);
+        return null;
+    }
+
+    /// <summary>Creates an information category, or replaces the one of the same code whole.</summary>
+    public static CatalogueChangeRefusal? TrySetCategory(CatalogueContent content, InformationCategory category, out CatalogueChange? change)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(category);
+        var categories = content.Categories.ToList();
+        var at = categories.FindIndex(c => c.Code == category.Code);
+        if (at < 0)
+        {
+            categories.Add(category);
+        }
+        else
+        {
+            categories[at] = category;
+        }
+        change = new(CatalogueChangeKind.CategoryChanged, category.Code, content with { Categories = categories }, ChangedCategory: category);
+        return null;
+    }
+
+    /// <summary>
+    /// Changes the administrative map from <see cref="TerritoryChange.Effective"/>: each ended unit's version in force
+    /// the day before is closed that day (one already closed that day stays as it is), the new versions and links are
+    /// added, and the resulting map must index (no overlapping versions, parents in force, links between versions that
+    /// exist). Organizations likewise.
+    /// </summary>
+    public static CatalogueChangeRefusal? TryChangeTerritories(CatalogueContent content, TerritoryChange territorial, out CatalogueChange? change)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(territorial);
+        change = null;
+        var effective = territorial.Effective;
+        var dayBefore = effective.AddDays(-1);
+        if (territorial.ItemCount == 0)
+        {
+            return new("territories", "thay đổi không có nội dung", "the change holds nothing");
+        }
+        if (territorial.ItemCount > TerritoryChange.MaxItems)
+        {
+            return new("territories",
+                string.Create(CultureInfo.InvariantCulture, $"một thay đổi có tối đa {TerritoryChange.MaxItems} mục"),
+                string.Create(CultureInfo.InvariantCulture, $"a change holds at most {TerritoryChange.MaxItems} items"));
+        }
+
+        var territories = content.Territories.ToList();
+        var closedTerritories = new List<Territory>();
+        for (var i = 0; i < territorial.EndTerritories.Count; i++)
+        {
+            var code = territorial.EndTerritories[i];
+            var at = territories.FindIndex(t => t.Code == code && t.Validity.Contains(dayBefore));
+            if (at < 0)
+            {
+                return new(Field("endTerritories", i), $"đơn vị '{code}' không có phiên bản hiệu lực ngày {Iso(dayBefore)}",
+                    $"territory '{code}' has no version in force on {Iso(dayBefore)}");
+            }
+            if (territories[at].Validity.To != dayBefore)
+            {
+                territories[at] = territories[at] with { Validity = territories[at].Validity with { To = dayBefore } };
+                closedTerritories.Add(territories[at]);
+            }
+        }
+        for (var i = 0; i < territorial.Territories.Count; i++)
+        {
+            var t = territorial.Territories[i];
+            if (t.Validity.From != effective)
+            {
+                return new(Field("territories", i) + ".validity.from", $"phiên bản mới của '{t.Code}' phải có hiệu lực từ {Iso(effective)}",
+                    $"the new version of '{t.Code}' must be valid from {Iso(effective)}");
+            }
+            territories.Add(t);
+        }
+        for (var i = 0; i < territorial.Successions.Count; i++)
+        {
+            if (territorial.Successions[i].Effective != effective)
+            {
+                return new(Field("successions", i) + ".effective", $"liên kết kế thừa phải có hiệu lực từ {Iso(effective)}",
+                    $"a succession link must be effective on {Iso(effective)}");
+            }
+        }
+
+        var organizations = content.Organizations.ToList();
+        var closedOrganizations = new List<Organization>();
+        var endOrganizations = territorial.EndOrganizations ?? [];
+        for (var i = 0; i < endOrganizations.Count; i++)
+        {
+            var code = endOrganizations[i];
+            var at = organizations.FindIndex(o => o.Code == code && o.Validity.Contains(dayBefore));
+            if (at < 0)
+            {
+                return new(Field("endOrganizations", i), $"cơ quan '{code}' không có phiên bản hiệu lực ngày {Iso(dayBefore)}",
+                    $"organization '{code}' has no version in force on {Iso(dayBefore)}");
+            }
+            if (organizations[at].Validity.To != dayBefore)
+            {
+                organizations[at] = organizations[at] with { Validity = organizations[at].Validity with { To = dayBefore } };
+                closedOrganizations.Add(organizations[at]);
+            }
+        }
+        var newOrganizations = territorial.Organizations ?? [];
+        for (var i = 0; i < newOrganizations.Count; i++)
+        {
+            var o = newOrganizations[i];
+            if (o.Validity.From != effective)
+            {
+                return new(Field("organizations", i) + ".validity.from", $"phiên bản mới của '{o.Code}' phải có hiệu lực từ {Iso(effective)}",
+                    $"the new version of '{o.Code}' must be valid from {Iso(effective)}");
+            }
+            organizations.Add(o);
+        }
+        var organizationSuccessions = territorial.OrganizationSuccessions ?? [];
+        for (var i = 0; i < organizationSuccessions.Count; i++)
+        {
+            if (organizationSuccessions[i].Effective != effective)
+            {
+                return new(Field("organizationSuccessions", i) + ".effective", $"liên kết kế thừa phải có hiệu lực từ {Iso(effective)}",
+                    $"a succession link must be effective on {Iso(effective)}");
+            }
+        }
+
+        var next = content with
+        {
+            Territories = territories,
+            TerritorySuccessions = [.. content.TerritorySuccessions, .. territorial.Successions],
+            Organizations = organizations,
+            OrganizationSuccessions = [.. content.OrganizationSuccessions, .. organizationSuccessions],
+        };
+        // The indices are what every reader builds from the map: a map they cannot index is refused here, whole.
+        try
+        {
+            _ = new TerritoryIndex(next.Territories, next.TerritorySuccessions);
+        }
+        catch (ArgumentException e)
+        {
+            return new("territories", "bản đồ hành chính sau thay đổi không nhất quán: " + e.Message,
+                "the administrative map would not hold together: " + e.Message);
+        }
+        try
+        {
+            _ = new OrganizationIndex(next.Organizations, next.OrganizationSuccessions);
+        }
+        catch (ArgumentException e)
+        {
+            return new("organizations", "danh sách cơ quan sau thay đổi không nhất quán: " + e.Message,
+                "the organizations would not hold together: " + e.Message);
+        }
+        change = new(CatalogueChangeKind.TerritoryChanged, territorial.Code, next, Territorial: territorial,
+            ClosedTerritories: closedTerritories, ClosedOrganizations: closedOrganizations);
+        return null;
+    }
+
+    private static string Field(string list, int index) => string.Create(CultureInfo.InvariantCulture, $"{list}[{index}]");
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

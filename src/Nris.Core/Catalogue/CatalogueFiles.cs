@@ -68,6 +68,17 @@ public static partial class CatalogueFiles
             return found;
         });
 
+    /// <summary>Reads a list of territory changes (what <c>POST /api/admin/territory-changes</c> takes, one at a time).</summary>
+    /// <exception cref="CatalogueFormatException">The content is not a valid list of territory changes.</exception>
+    public static IReadOnlyList<TerritoryChange> ReadTerritoryChanges(Stream stream) =>
+        Read<TerritoryChange>(stream, "territory-changes.json", static (c, at) =>
+            FirstNull(c.EndTerritories, at + ".endTerritories")
+            ?? FirstNull(c.Territories, at + ".territories")
+            ?? FirstNull(c.Successions, at + ".successions")
+            ?? (c.EndOrganizations is null ? null : FirstNull(c.EndOrganizations, at + ".endOrganizations"))
+            ?? (c.Organizations is null ? null : FirstNull(c.Organizations, at + ".organizations"))
+            ?? (c.OrganizationSuccessions is null ? null : FirstNull(c.OrganizationSuccessions, at + ".organizationSuccessions")));
+
     /// <summary>
     /// Reads the four files of a catalogue directory. <paramref name="open"/> gets a file name
     /// (<see cref="CategoriesFile"/> …) and returns its content; the streams are disposed here.

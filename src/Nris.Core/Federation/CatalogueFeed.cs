@@ -31,8 +31,12 @@ public sealed record CatalogueFeedItem(
 /// <param name="Indicator">The new indicator definition.</param>
 /// <param name="ClosedVersion">For a new regime version: the previous version whose validity was closed, if one was.</param>
 /// <param name="ClosedTo">The last day of that previous version.</param>
+/// <param name="Codelist">The new codelist.</param>
+/// <param name="Category">The new information category.</param>
+/// <param name="Territorial">The change of the administrative map.</param>
 public sealed record PublishedCatalogueChange(
-    string Change, string Code, int Version, Regime? Regime, Indicator? Indicator, int? ClosedVersion, DateOnly? ClosedTo)
+    string Change, string Code, int Version, Regime? Regime, Indicator? Indicator, int? ClosedVersion, DateOnly? ClosedTo,
+    Codelist? Codelist = null, InformationCategory? Category = null, TerritoryChange? Territorial = null)
 {
     /// <summary>A new regime (version 1).</summary>
     public const string RegimeCreated = "regime.created";
@@ -46,11 +50,20 @@ public sealed record PublishedCatalogueChange(
     /// <summary>An indicator's definition replaced.</summary>
     public const string IndicatorChanged = "indicator.changed";
 
+    /// <summary>A codelist created or replaced.</summary>
+    public const string CodelistChanged = "codelist.changed";
+
+    /// <summary>An information category created or replaced.</summary>
+    public const string CategoryChanged = "category.changed";
+
+    /// <summary>A change of the administrative map (territories, successions, organizations) from a date.</summary>
+    public const string TerritoryChanged = "territory.changed";
+
     /// <summary>A whole-catalogue file import (its entry pins the files' hashes, not their content).</summary>
     public const string CatalogueImported = "catalogue.imported";
 
     /// <summary>Whether a child can apply it: item changes can, a whole-file import (whose entry holds only file hashes) cannot.</summary>
-    public bool IsApplicable => Regime is not null || Indicator is not null;
+    public bool IsApplicable => Regime is not null || Indicator is not null || Codelist is not null || Category is not null || Territorial is not null;
 
     /// <summary>
     /// Reads a <c>catalogue.changed</c> payload. Throws <see cref="FormatException"/> for a payload that is not one;
@@ -102,6 +115,27 @@ public sealed record PublishedCatalogueChange(
                     throw new FormatException($"the item's code '{indicator.Code}' is not the change's code '{code}'");
                 }
                 return new(change, code, 0, null, indicator, null, null);
+            }
+            case CodelistChanged:
+            {
+                var codelist = ReadOne(root["item"], CatalogueFiles.ReadCodelists);
+                return codelist.Code == code
+                    ? new(change, code, 0, null, null, null, null, Codelist: codelist)
+                    : throw new FormatException($"the item's code '{codelist.Code}' is not the change's code '{code}'");
+            }
+            case CategoryChanged:
+            {
+                var category = ReadOne(root["item"], CatalogueFiles.ReadCategories);
+                return category.Code == code
+                    ? new(change, code, 0, null, null, null, null, Category: category)
+                    : throw new FormatException($"the item's code '{category.Code}' is not the change's code '{code}'");
+            }
+            case TerritoryChanged:
+            {
+                var territorial = ReadOne(root["item"], CatalogueFiles.ReadTerritoryChanges);
+                return territorial.Code == code
+                    ? new(change, code, 0, null, null, null, null, Territorial: territorial)
+                    : throw new FormatException($"the item's code '{territorial.Code}' is not the change's code '{code}'");
             }
             default:
                 throw new FormatException($"unknown catalogue change '{change}'");

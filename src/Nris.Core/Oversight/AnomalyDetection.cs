@@ -21,6 +21,8 @@ public static class Detectors
     public const string Benford = "benford";
     /// <summary>A reporter whose revisions nearly always move its figures toward the target.</summary>
     public const string TowardTarget = "toward-target";
+    /// <summary>A value far from what its own trend, its season and the peer territories' common move predict, in the series' own noise scale (<see cref="ExpectedValues"/>).</summary>
+    public const string ExpectedValue = "expected-value";
 }
 
 /// <summary>
@@ -40,7 +42,11 @@ public sealed record AnomalyThresholds(
     double CopiedShare = 0.5,
     double RoundShareExcess = 0.25,
     double BenfordChiSquare = 20.09,
-    int BenfordMinimumCells = 50);
+    int BenfordMinimumFigures = 50,
+    double ExpectedZ = 2.5,
+    int ModelYears = 5,
+    int MinimumPeers = 5,
+    double RelatedCorrelation = 0.5);
 
 /// <summary>
 /// Anomaly detectors over a <see cref="ReportGrid"/>: pure functions, each flag with a one-line Vietnamese/English
@@ -58,6 +64,7 @@ public static class AnomalyDetector
         var t = thresholds ?? new AnomalyThresholds();
         var flags = new List<AnomalyFlag>();
         flags.AddRange(GrowthOutliers(grid, firstPeriod, t));
+        flags.AddRange(ExpectedValues.Detect(grid, firstPeriod, firstPeriod + grid.PeriodsPerYear, t));
         flags.AddRange(SmoothedSeries(grid, firstPeriod, t));
         flags.AddRange(CopiedReports(grid, firstPeriod, t));
         flags.AddRange(RoundReports(grid, firstPeriod, t));
@@ -238,10 +245,12 @@ public static class AnomalyDetector
     }
 
     /// <summary>
-    /// Benford's first-digit test per reporter over the year from <paramref name="firstPeriod"/>, where the data allow
-    /// it: at least <see cref="AnomalyThresholds.BenfordMinimumCells"/> cells spanning two orders of magnitude. The
-    /// chi-square is divided by the number of periods, because a cell's first digit rarely changes from one month to
-    /// the next — the independent observations are the cells, not the values.
+    /// Benford's first-digit test per reporter over the year from <paramref name="firstPeriod"/>, across all the reports
+    /// of that year, where the data allow it: at least <see cref="AnomalyThresholds.BenfordMinimumFigures"/> figures spanning
+    /// two orders of magnitude. A cell's first digit rarely changes from one month to the next, so the figures are not
+    /// independent: the chi-square is divided by its design effect (first-order Rao–Scott), measured from how much the
+    /// digits cluster within cells. Twelve copies of one digit count as about one observation; twelve figures of one
+    /// cell whose first digits wander count as about twelve.
     /// </summary>
     public static IEnumerable<AnomalyFlag> BenfordReporters(ReportGrid grid, int firstPeriod, AnomalyThresholds t)
     {
@@ -253,15 +262,17 @@ public static class AnomalyDetector
             yield break;
         }
 
+        var cellCounts = new int[grid.Cells.Count, 10];
+        var cellTotals = new int[grid.Cells.Count];
         for (var r = 0; r < grid.Reporters.Count; r++)
         {
+            Array.Clear(cellCounts);
+            Array.Clear(cellTotals);
             var counts = new int[10];
             int n = 0;
             double min = double.MaxValue, max = 0;
-            var cells = 0;
             for (var c = 0; c < grid.Cells.Count; c++)
             {
-                var any = false;
                 for (var p = firstPeriod; p < end; p++)
                 {
                     var v = Math.Abs(grid[r, c, p]);
@@ -270,17 +281,17 @@ public static class AnomalyDetector
                         continue;
                     }
 
-                    counts[FirstDigit(v)]++;
+                    var d = FirstDigit(v);
+                    counts[d]++;
+                    cellCounts[c, d]++;
+                    cellTotals[c]++;
                     n++;
-                    any = true;
                     min = Math.Min(min, v);
                     max = Math.Max(max, v);
                 }
-
-                cells += any ? 1 : 0;
             }
 
-            if (cells < t.BenfordMinimumCells || max < min * 100)
+            if (n < t.BenfordMinimumFigures || max < min * 100)
             {
                 continue;
             }
@@ -292,14 +303,54 @@ public static class AnomalyDetector
                 chi += (counts[d] - expected) * (counts[d] - expected) / expected;
             }
 
-            var adjusted = chi * cells / n;
+            var deff = DesignEffect(counts, cellCounts, cellTotals, n);
+            var adjusted = chi / deff;
             if (adjusted > t.BenfordChiSquare)
             {
+                var figures = n.ToString(CultureInfo.InvariantCulture);
+                var shown = adjusted.ToString("0.0", CultureInfo.InvariantCulture);
+                var limit = t.BenfordChiSquare.ToString("0.0", CultureInfo.InvariantCulture);
+                var effect = deff.ToString("0.0", CultureInfo.InvariantCulture);
                 yield return Flag(Detectors.Benford, r, -1, -1, adjusted,
-                    $"Phân bố chữ số đầu của {n} số liệu trong năm lệch xa luật Benford (χ² hiệu chỉnh {adjusted.ToString("0.0", CultureInfo.InvariantCulture)}, ngưỡng {t.BenfordChiSquare.ToString("0.0", CultureInfo.InvariantCulture)}).",
-                    $"The first digits of {n} values this year are far from Benford's law (adjusted χ² {adjusted.ToString("0.0", CultureInfo.InvariantCulture)}, threshold {t.BenfordChiSquare.ToString("0.0", CultureInfo.InvariantCulture)}).");
+                    $"Phân bố chữ số đầu của {figures} số liệu trong năm lệch xa luật Benford (χ² hiệu chỉnh {shown}, ngưỡng {limit}; hệ số thiết kế {effect}).",
+                    $"The first digits of {figures} values this year are far from Benford's law (adjusted χ² {shown}, threshold {limit}; design effect {effect}).");
             }
         }
+    }
+
+    // The mean over digits of the variance of the digit's share between cells relative to independent draws (≥ 1).
+    private static double DesignEffect(int[] counts, int[,] cellCounts, int[] cellTotals, int n)
+    {
+        var clusters = cellTotals.Count(x => x > 0);
+        if (clusters < 2)
+        {
+            return n;
+        }
+
+        double sum = 0;
+        var digits = 0;
+        for (var d = 1; d <= 9; d++)
+        {
+            var share = (double)counts[d] / n;
+            if (share <= 0 || share >= 1)
+            {
+                continue;
+            }
+
+            var between = 0.0;
+            for (var c = 0; c < cellTotals.Length; c++)
+            {
+                var e = cellCounts[c, d] - (share * cellTotals[c]);
+                between += e * e;
+            }
+
+            // Variance of the share under cluster sampling over its variance under independent draws.
+            var clustered = between * clusters / (clusters - 1) / ((double)n * n);
+            sum += clustered / (share * (1 - share) / n);
+            digits++;
+        }
+
+        return digits == 0 ? 1 : Math.Max(1, sum / digits);
     }
 
     /// <summary>

@@ -170,6 +170,7 @@ public static class AnomalyEvaluation
         (PlantedKind.Inflated, Detectors.OwnHistory),
         (PlantedKind.Inflated, Detectors.Peers),
         (PlantedKind.Inflated, Detectors.YearOnYearJump),
+        (PlantedKind.Inflated, Detectors.ExpectedValue),
         (PlantedKind.Smoothed, Detectors.Smoothed),
         (PlantedKind.Copied, Detectors.CopiedForward),
         (PlantedKind.RoundFigures, Detectors.RoundFigures),
@@ -204,6 +205,24 @@ public static class AnomalyEvaluation
         }
 
         return scores;
+    }
+
+    /// <summary>
+    /// The recall/false-positive curve of <see cref="Detectors.ExpectedValue"/> on planted inflated values: the same
+    /// plant as <see cref="Evaluate"/>, scored at each robust-z threshold of <paramref name="zs"/>.
+    /// </summary>
+    public static IReadOnlyList<(double Z, DetectorScore Score)> InflatedCurve(
+        ReportGrid clean, int firstPeriod, double rate, int seed, IReadOnlyList<double> zs, AnomalyThresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(clean);
+        ArgumentNullException.ThrowIfNull(zs);
+        var t = thresholds ?? new AnomalyThresholds();
+        var grid = clean.Clone();
+        var planted = AnomalyPlanter.Plant(grid, PlantedKind.Inflated, rate, firstPeriod, seed * 31 + (int)PlantedKind.Inflated);
+        var gaps = ExpectedValues.Gaps(grid, firstPeriod, firstPeriod + grid.PeriodsPerYear, t);
+        return [.. zs.Select(z => (z, Score(clean, grid, PlantedKind.Inflated, Detectors.ExpectedValue, planted,
+            [.. gaps.Where(g => Math.Abs(g.Z) > z && Math.Abs(g.LogGap) > t.MinimumDeviation)
+                .Select(g => new AnomalyFlag(Detectors.ExpectedValue, g.Reporter, g.Cell, g.Period, Math.Abs(g.Z), "", ""))], firstPeriod)))];
     }
 
     private static DetectorScore Score(

@@ -48,7 +48,7 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
             var watch = Stopwatch.StartNew();
             var snapshot = catalogue.Current;
             var (values, head) = await ProjectionReader.LoadCurrentAsync(db, snapshot, cancellationToken);
-            var engine = AggregationEngine.Build(snapshot, values.Facts());
+            var engine = AggregationEngine.Build(snapshot, values.Facts(), values.Count);
             // The old engine is not disposed: a query may still be reading it; it is collected when the last one ends.
             _state = new State(engine, values, snapshot);
             Advance(head, null);
@@ -143,7 +143,7 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
 
         var watch = Stopwatch.StartNew();
         state.Values.UseCatalogue(snapshot);
-        var engine = AggregationEngine.Build(snapshot, state.Values.Facts());
+        var engine = AggregationEngine.Build(snapshot, state.Values.Facts(), state.Values.Count);
         var next = new State(engine, state.Values, snapshot);
         _state = next;
         CatalogueRebuilds++;

@@ -20,41 +20,51 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// <remarks>
 /// The engine keys a fact by source = regime, the table by source = reporter, so two reporters of one regime may
 /// report the same cell (a province and a commune both giving a commune's figure). Then the value with the higher
-/// ledger sequence is the fact — the same rule <see cref="AggregationEngine.Build"/> applies — on both the
+/// ledger sequence is the fact — the same rule <c>AggregationEngine.Build</c> applies — on both the
 /// incremental and the rebuilt path, so they agree.
 /// </remarks>
 public sealed class ProjectedValues
 {
-    // Layout. Every code (indicator, disaggregation, territory, period, reporter, regime) is interned once to an int
-    // below 2^24; a value's key is five such ints packed into 128 bits, and so is a fact's key (the reporter's place
-    // taken by the regime). A value lives in one 48-byte slot of a struct array; the slot carries its own links (the
-    // key's hash chain, the fact's hash chain, its report's doubly linked list), so there is no per-value object, list
-    // or set. What all values of a report share — the report id, the ledger entry of the version they come from, the
-    // regime — is kept once per report in a group, not in every slot (provenance per report, not per value), and a
-    // number is kept as a 64-bit mantissa and its decimal scale (the rare number that does not fit goes to a side
-    // dictionary). About 57 bytes per value with the hash buckets; 90 before groups and compact numbers, 585 for the
-    // dictionary-of-strings structure before that.
-    private const int CodeBits = 24;
-    private const int MaxCodes = 1 << CodeBits;
-    private const ulong CodeMask = MaxCodes - 1;
+    // Layout: columns, not objects. Every code (indicator, disaggregation, territory, period, reporter, regime) is
+    // interned once to an int, and an (indicator, disaggregation) pair to a series id. A value is one position in a set
+    // of parallel arrays — series, territory, mantissa, scale, status and flags, its report group, and two links (the
+    // cell's hash chain and its report's list) — 30 bytes, plus the hash buckets (2 to 4 bytes: up to two values a
+    // bucket on average). What all values of a report share — the report id, the ledger entry of the version they
+    // come from, the regime, the period and the reporter — is kept once per report in a group (provenance per report,
+    // not per value). One hash chain, keyed by (series, territory, period), serves both lookups: a value's own key
+    // (that plus the reporter) and its fact's (that plus the regime), since both are that cell filtered by one group
+    // field. A number is a 64-bit mantissa with an explicit decimal scale (the rare one that does not fit goes to a
+    // side dictionary, exactly). Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot
+    // struct), 57–62 (a 48-byte slot with two hash chains and a doubly linked report list).
     private const int None = -1;
-    private const byte HasNumberFlag = 1, LiveFlag = 2, BigFlag = 4;
+    private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40;
+    private const int MaxChainLoad = 2;
 
     private CatalogueSnapshot _catalogue;
     private readonly List<string> _names = [];
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, int> _seriesIds = [];
+    private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
-    private Dictionary<PackedKey, Fact?> _before = [];
+    private Dictionary<FactKey, Fact?> _before = [];
     private bool _tracking = true;
 
-    private Slot[] _slots = new Slot[16];
+    // The columns, one entry per value position.
+    private int[] _series = new int[16];
+    private int[] _territory = new int[16];
+    private long[] _mantissa = new long[16];
+    private int[] _group = new int[16];
+    private int[] _next = new int[16];          // the cell's hash chain; also the free list
+    private int[] _nextInReport = new int[16];  // the report group's list
+    private byte[] _scale = new byte[16];
+    private byte[] _meta = new byte[16];        // status (low 4 bits), HasNumberFlag, LiveFlag, BigFlag
+
     private int _used;
     private int _free = None;
     private int _count;
-    private int[] _keyBuckets = NewBuckets(16);
-    private int[] _factBuckets = NewBuckets(16);
+    private int[] _buckets = NewBuckets(8);
     private Group[] _groups = new Group[16];
     private int _groupsUsed;
     private int _freeGroup = None;
@@ -66,65 +76,20 @@ public sealed class ProjectedValues
         _catalogue = catalogue;
     }
 
-    /// <summary>Five interned codes in 120 bits: a, b and the low 16 bits of c in <see cref="Hi"/>, the rest in <see cref="Lo"/>.</summary>
-    private readonly record struct PackedKey(ulong Hi, ulong Lo)
-    {
-        public static PackedKey Of(int a, int b, int c, int d, int e) =>
-            new((uint)a | ((ulong)(uint)b << 24) | (((ulong)(uint)c & 0xFFFF) << 48), ((ulong)(uint)c >> 16) | ((ulong)(uint)d << 8) | ((ulong)(uint)e << 32));
+    /// <summary>A fact's key: the value's cell with the reporter's place taken by the regime.</summary>
+    private readonly record struct FactKey(int Series, int Territory, int Period, int Regime);
 
-        public int A => (int)(Hi & CodeMask);
-        public int B => (int)((Hi >> 24) & CodeMask);
-        public int C => (int)((Hi >> 48) | ((Lo & 0xFF) << 16));
-        public int D => (int)((Lo >> 8) & CodeMask);
-        public int E => (int)((Lo >> 32) & CodeMask);
-
-        public PackedKey WithE(int e) => new(Hi, (Lo & ~(CodeMask << 32)) | ((ulong)(uint)e << 32));
-
-        // Every bit of both halves must reach the bucket's low bits. The earlier (Hi × c1) ^ (Lo × c2), h ^= h >> 29
-        // let the territory's low 16 bits (Hi bits 48–63) reach almost none of them — a product's low bits depend only
-        // on its factor's low bits — so the communes of one indicator, period and source shared a handful of buckets and
-        // the hash chains grew to thousands: enumerating the facts for a rebuild took 3.5 times the engine's build.
-        // MurmurHash3's 64-bit finalizer on each half mixes every input bit into every output bit.
-        public int Bucket(int mask) => (int)Mix(Hi ^ Mix(Lo)) & mask;
-
-        private static ulong Mix(ulong x)
-        {
-            x ^= x >> 33;
-            x *= 0xFF51AFD7ED558CCDUL;
-            x ^= x >> 33;
-            x *= 0xC4CEB9FE1A85EC53UL;
-            x ^= x >> 33;
-            return x;
-        }
-    }
-
-    private struct Slot
-    {
-        public PackedKey Key;      // indicator, disaggregation, territory, period, reporter
-        public long Mantissa;      // the number is Mantissa × 10^-Scale, or _bigNumbers[slot] with BigFlag
-        public int Group;          // the report, ledger entry and regime the value belongs to
-        public int NextInKey;      // hash chain of the value keys; also the free list
-        public int NextInFact;     // hash chain of the fact keys
-        public int NextInReport;
-        public int PrevInReport;
-        public byte Status;        // ObservationStatus
-        public byte Scale;
-        public byte Flags;         // HasNumberFlag, LiveFlag, BigFlag
-
-        public readonly bool Live => (Flags & LiveFlag) != 0;
-
-        public readonly bool HasNumber => (Flags & HasNumberFlag) != 0;
-    }
-
-    // The values of one report that came from one ledger entry under one regime. Almost always one group per report;
-    // a report whose rows disagree (a database edited by hand) gets one group per distinct (entry, regime), so every
-    // value still answers with its own.
+    // The values of one report that came from one ledger entry under one regime (and one period and reporter, which a
+    // report has one of). Almost always one group per report; a report whose rows disagree (a database edited by hand)
+    // gets one group per distinct combination, so every value still answers with its own.
     private struct Group
     {
         public long ReportId;
         public long Sequence;
         public int Regime;
-        public int Head;           // first value (slot) of the group; also the free list of groups
+        public int Period;
+        public int Reporter;
+        public int Head;           // first value of the group; also the free list of groups
         public int Count;
         public int NextGroup;      // the report's next group
     }
@@ -147,13 +112,13 @@ public sealed class ProjectedValues
         {
             for (var i = 0; i < _used; i++)
             {
-                if (_slots[i].Live)
+                if ((_meta[i] & LiveFlag) != 0)
                 {
-                    var s = _slots[i];
-                    var g = _groups[s.Group];
+                    var g = _groups[_group[i]];
+                    var series = _seriesCodes[_series[i]];
                     yield return new(
-                        new CurrentKey(_names[s.Key.A], _names[s.Key.B], _names[s.Key.C], _names[s.Key.D], _names[s.Key.E]),
-                        new CurrentRow(g.ReportId, _names[g.Regime], s.HasNumber ? NumberOf(i) : null, (ObservationStatus)s.Status, g.Sequence));
+                        new CurrentKey(_names[(int)(series >> 32)], _names[(int)series], _names[_territory[i]], _names[g.Period], _names[g.Reporter]),
+                        new CurrentRow(g.ReportId, _names[g.Regime], HasNumber(i) ? NumberOf(i) : null, StatusOf(i), g.Sequence));
                 }
             }
         }
@@ -178,10 +143,9 @@ public sealed class ProjectedValues
             var i = _groups[g].Head;
             while (i != None)
             {
-                var next = _slots[i].NextInReport;
+                var next = _nextInReport[i];
                 Touch(FactOf(i));
-                UnlinkKey(i);
-                UnlinkFact(i);
+                UnlinkCell(i);
                 Release(i);
                 i = next;
             }
@@ -196,47 +160,57 @@ public sealed class ProjectedValues
     /// same reporter and period that another report holds moves to this one.</summary>
     public void Upsert(CurrentKey key, CurrentRow row)
     {
-        var packed = PackedKey.Of(Code(key.IndicatorCode), Code(key.Disaggregation), Code(key.TerritoryCode), Code(key.Period), Code(key.Reporter));
+        var series = Series(Code(key.IndicatorCode), Code(key.Disaggregation));
+        var territory = Code(key.TerritoryCode);
+        var period = Code(key.Period);
+        var reporter = Code(key.Reporter);
         var regime = Code(row.RegimeCode);
-        var i = Find(packed);
+        var i = Find(series, territory, period, reporter);
         if (i != None)
         {
             Touch(FactOf(i));
-            UnlinkFact(i);
             UnlinkReport(i);
             _bigNumbers.Remove(i);
+
+            // Without its old number while the new fact's "before" is taken, so it cannot count there.
+            _meta[i] = LiveFlag;
+            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
         }
         else
         {
             i = Allocate();
-            _slots[i].Key = packed;
-            _slots[i].Flags = LiveFlag;
-            LinkKey(i);
+            _series[i] = series;
+            _territory[i] = territory;
+            _meta[i] = LiveFlag;
+            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
+            LinkCell(i);
         }
 
-        _slots[i].Group = GroupFor(row.ReportId, row.LedgerSequence, regime);
         Touch(FactOf(i));
-        ref var slot = ref _slots[i];
-        slot.Flags = LiveFlag;
-        slot.Mantissa = 0;
-        slot.Scale = 0;
+        var meta = (byte)(LiveFlag | checked((byte)row.Status));
+        if ((byte)row.Status > StatusMask)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row.Status, "Unknown observation status.");
+        }
+
+        _mantissa[i] = 0;
+        _scale[i] = 0;
         if (row.Number is { } number)
         {
-            slot.Flags |= HasNumberFlag;
+            meta |= HasNumberFlag;
             if (TryCompact(number, out var mantissa, out var scale))
             {
-                slot.Mantissa = mantissa;
-                slot.Scale = scale;
+                _mantissa[i] = mantissa;
+                _scale[i] = scale;
             }
             else
             {
-                slot.Flags |= BigFlag;
+                meta |= BigFlag;
                 _bigNumbers[i] = number;
             }
         }
 
-        slot.Status = checked((byte)row.Status);
-        LinkFact(i);
+        _meta[i] = meta;
         LinkReport(i);
     }
 
@@ -264,10 +238,10 @@ public sealed class ProjectedValues
         // A cleared dictionary keeps its capacity; one that held a bulk load's worth is dropped instead.
         _before = _before.Count > 1024 ? [] : _before;
         _before.Clear();
-        if (!_tracking && _slots.Length > _used + 16)
+        if (!_tracking && _series.Length > _used + 16)
         {
-            // The end of a bulk load: the slot array's doubling slack (up to half of it) is given back.
-            Array.Resize(ref _slots, _used + 16);
+            // The end of a bulk load: the columns' doubling slack (up to half of them) is given back.
+            Resize(_used + 16);
         }
 
         if (!_tracking && _groups.Length > _groupsUsed + 16)
@@ -278,13 +252,13 @@ public sealed class ProjectedValues
         _tracking = true;
     }
 
-    /// <summary>Every fact of the view, for <see cref="AggregationEngine.Build"/>.</summary>
+    /// <summary>Every fact of the view, for <c>AggregationEngine.Build</c>.</summary>
     public IEnumerable<Fact> Facts()
     {
         for (var i = 0; i < _used; i++)
         {
             // Each fact once: from the value that wins it.
-            if (_slots[i].Live && _slots[i].HasNumber)
+            if ((_meta[i] & (LiveFlag | HasNumberFlag)) == (LiveFlag | HasNumberFlag))
             {
                 var fact = FactOf(i);
                 if (Winner(fact) == i && MakeFact(fact, i) is { } made)
@@ -313,19 +287,27 @@ public sealed class ProjectedValues
         return true;
     }
 
+    private bool HasNumber(int i) => (_meta[i] & HasNumberFlag) != 0;
+
+    private ObservationStatus StatusOf(int i) => (ObservationStatus)(_meta[i] & StatusMask);
+
     private decimal NumberOf(int i)
     {
-        ref readonly var s = ref _slots[i];
-        if ((s.Flags & BigFlag) != 0)
+        if ((_meta[i] & BigFlag) != 0)
         {
             return _bigNumbers[i];
         }
 
-        var magnitude = (ulong)Math.Abs(s.Mantissa);
-        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, s.Mantissa < 0, s.Scale);
+        var m = _mantissa[i];
+        var magnitude = m < 0 ? (ulong)(-m) : (ulong)m;
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, _scale[i]);
     }
 
-    private PackedKey FactOf(int i) => _slots[i].Key.WithE(_groups[_slots[i].Group].Regime);
+    private FactKey FactOf(int i)
+    {
+        ref readonly var g = ref _groups[_group[i]];
+        return new FactKey(_series[i], _territory[i], g.Period, g.Regime);
+    }
 
     private int Code(string code)
     {
@@ -334,14 +316,22 @@ public sealed class ProjectedValues
             return id;
         }
 
-        if (_names.Count >= MaxCodes)
-        {
-            throw new InvalidOperationException($"More than {MaxCodes} distinct codes in the current values.");
-        }
-
         id = _names.Count;
         _names.Add(code);
         _codes.Add(code, id);
+        return id;
+    }
+
+    private int Series(int indicator, int disaggregation)
+    {
+        var pair = ((long)indicator << 32) | (uint)disaggregation;
+        if (!_seriesIds.TryGetValue(pair, out var id))
+        {
+            id = _seriesCodes.Count;
+            _seriesCodes.Add(pair);
+            _seriesIds.Add(pair, id);
+        }
+
         return id;
     }
 
@@ -352,13 +342,32 @@ public sealed class ProjectedValues
         return buckets;
     }
 
-    private int Find(PackedKey key)
+    // MurmurHash3's 64-bit finalizer over the packed cell, so every bit of each code reaches the bucket's low bits (an
+    // earlier multiply-xor hash let the territory's bits reach almost none and chains grew to thousands).
+    private static int Bucket(int series, int territory, int period, int mask)
     {
-        for (var i = _keyBuckets[key.Bucket(_keyBuckets.Length - 1)]; i != None; i = _slots[i].NextInKey)
+        var x = ((ulong)(uint)series << 40) ^ ((ulong)(uint)period << 20) ^ (uint)territory ^ ((ulong)(uint)period >> 44);
+        x ^= x >> 33;
+        x *= 0xFF51AFD7ED558CCDUL;
+        x ^= x >> 33;
+        x *= 0xC4CEB9FE1A85EC53UL;
+        x ^= x >> 33;
+        return (int)x & mask;
+    }
+
+    private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Period, _buckets.Length - 1);
+
+    private int Find(int series, int territory, int period, int reporter)
+    {
+        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
         {
-            if (_slots[i].Key == key)
+            if (_series[i] == series && _territory[i] == territory)
             {
-                return i;
+                ref readonly var g = ref _groups[_group[i]];
+                if (g.Period == period && g.Reporter == reporter)
+                {
+                    return i;
+                }
             }
         }
 
@@ -371,40 +380,65 @@ public sealed class ProjectedValues
         if (_free != None)
         {
             var i = _free;
-            _free = _slots[i].NextInKey;
-            _slots[i] = default;
+            _free = _next[i];
+            Clear(i);
             return i;
         }
 
-        if (_used == _slots.Length)
+        if (_used == _series.Length)
         {
-            Array.Resize(ref _slots, Math.Max(16, _slots.Length * 2));
+            Resize(Math.Max(16, _series.Length * 2));
         }
 
-        if (_used >= _keyBuckets.Length)
+        if (_used >= _buckets.Length * MaxChainLoad)
         {
-            Rehash(_keyBuckets.Length * 2);
+            Rehash(_buckets.Length * 2);
         }
 
         return _used++;
     }
 
+    private void Resize(int size)
+    {
+        Array.Resize(ref _series, size);
+        Array.Resize(ref _territory, size);
+        Array.Resize(ref _mantissa, size);
+        Array.Resize(ref _group, size);
+        Array.Resize(ref _next, size);
+        Array.Resize(ref _nextInReport, size);
+        Array.Resize(ref _scale, size);
+        Array.Resize(ref _meta, size);
+    }
+
+    private void Clear(int i)
+    {
+        _series[i] = 0;
+        _territory[i] = 0;
+        _mantissa[i] = 0;
+        _group[i] = 0;
+        _next[i] = None;
+        _nextInReport[i] = None;
+        _scale[i] = 0;
+        _meta[i] = 0;
+    }
+
     private void Release(int i)
     {
         _bigNumbers.Remove(i);
-        _slots[i] = default;
-        _slots[i].NextInKey = _free;
+        Clear(i);
+        _next[i] = _free;
         _free = i;
         _count--;
     }
 
-    // The group of (report, entry, regime), made when the report has none with that entry and regime.
-    private int GroupFor(long reportId, long sequence, int regime)
+    // The group of (report, entry, regime, period, reporter), made when the report has none with those.
+    private int GroupFor(long reportId, long sequence, int regime, int period, int reporter)
     {
         var first = _reportGroups.TryGetValue(reportId, out var head) ? head : None;
         for (var g = first; g != None; g = _groups[g].NextGroup)
         {
-            if (_groups[g].Sequence == sequence && _groups[g].Regime == regime)
+            ref readonly var group = ref _groups[g];
+            if (group.Sequence == sequence && group.Regime == regime && group.Period == period && group.Reporter == reporter)
             {
                 return g;
             }
@@ -426,7 +460,10 @@ public sealed class ProjectedValues
             made = _groupsUsed++;
         }
 
-        _groups[made] = new Group { ReportId = reportId, Sequence = sequence, Regime = regime, Head = None, Count = 0, NextGroup = first };
+        _groups[made] = new Group
+        {
+            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = None, Count = 0, NextGroup = first,
+        };
         _reportGroups[reportId] = made;
         return made;
     }
@@ -470,93 +507,62 @@ public sealed class ProjectedValues
 
     private void Rehash(int size)
     {
-        _keyBuckets = NewBuckets(size);
-        _factBuckets = NewBuckets(size);
+        _buckets = NewBuckets(size);
         for (var i = 0; i < _used; i++)
         {
-            if (_slots[i].Live)
+            if ((_meta[i] & LiveFlag) != 0)
             {
-                LinkKey(i);
-                LinkFact(i);
+                LinkCell(i);
             }
         }
     }
 
-    private void LinkKey(int i)
+    private void LinkCell(int i)
     {
-        ref var head = ref _keyBuckets[_slots[i].Key.Bucket(_keyBuckets.Length - 1)];
-        _slots[i].NextInKey = head;
+        ref var head = ref _buckets[BucketOf(i)];
+        _next[i] = head;
         head = i;
     }
 
-    private void UnlinkKey(int i)
+    private void UnlinkCell(int i)
     {
-        ref var at = ref _keyBuckets[_slots[i].Key.Bucket(_keyBuckets.Length - 1)];
+        ref var at = ref _buckets[BucketOf(i)];
         while (at != i)
         {
-            at = ref _slots[at].NextInKey;
+            at = ref _next[at];
         }
 
-        at = _slots[i].NextInKey;
-    }
-
-    private void LinkFact(int i)
-    {
-        ref var head = ref _factBuckets[FactOf(i).Bucket(_factBuckets.Length - 1)];
-        _slots[i].NextInFact = head;
-        head = i;
-    }
-
-    private void UnlinkFact(int i)
-    {
-        ref var at = ref _factBuckets[FactOf(i).Bucket(_factBuckets.Length - 1)];
-        while (at != i)
-        {
-            at = ref _slots[at].NextInFact;
-        }
-
-        at = _slots[i].NextInFact;
+        at = _next[i];
     }
 
     private void LinkReport(int i)
     {
-        ref var slot = ref _slots[i];
-        ref var group = ref _groups[slot.Group];
-        slot.PrevInReport = None;
-        slot.NextInReport = group.Head;
-        if (slot.NextInReport != None)
-        {
-            _slots[slot.NextInReport].PrevInReport = i;
-        }
-
+        ref var group = ref _groups[_group[i]];
+        _nextInReport[i] = group.Head;
         group.Head = i;
         group.Count++;
     }
 
+    // The report list is singly linked (4 bytes a value, not 8): taking one value out walks its group. Only an upsert
+    // of a cell another report holds does that, which the submission path does not produce in normal use.
     private void UnlinkReport(int i)
     {
-        var slot = _slots[i];
-        if (slot.NextInReport != None)
+        var g = _group[i];
+        ref var at = ref _groups[g].Head;
+        while (at != i)
         {
-            _slots[slot.NextInReport].PrevInReport = slot.PrevInReport;
+            at = ref _nextInReport[at];
         }
 
-        if (slot.PrevInReport != None)
+        at = _nextInReport[i];
+        _nextInReport[i] = None;
+        if (--_groups[g].Count == 0)
         {
-            _slots[slot.PrevInReport].NextInReport = slot.NextInReport;
-        }
-        else
-        {
-            _groups[slot.Group].Head = slot.NextInReport;
-        }
-
-        if (--_groups[slot.Group].Count == 0)
-        {
-            DropEmptyGroup(slot.Group);
+            DropEmptyGroup(g);
         }
     }
 
-    private void Touch(PackedKey fact)
+    private void Touch(FactKey fact)
     {
         if (_tracking && !_before.ContainsKey(fact))
         {
@@ -566,21 +572,26 @@ public sealed class ProjectedValues
 
     // The value that gives a fact: among the numeric values behind it the one with the highest ledger sequence (then
     // the reporter code, so equal sequences — impossible from one entry, but cheap to pin — still give one answer).
-    private int Winner(PackedKey fact)
+    private int Winner(FactKey fact)
     {
         var best = None;
         long bestSequence = 0;
-        for (var i = _factBuckets[fact.Bucket(_factBuckets.Length - 1)]; i != None; i = _slots[i].NextInFact)
+        for (var i = _buckets[Bucket(fact.Series, fact.Territory, fact.Period, _buckets.Length - 1)]; i != None; i = _next[i])
         {
-            ref readonly var s = ref _slots[i];
-            if (!s.HasNumber || FactOf(i) != fact)
+            if (_series[i] != fact.Series || _territory[i] != fact.Territory || !HasNumber(i))
             {
                 continue;
             }
 
-            var sequence = _groups[s.Group].Sequence;
+            ref readonly var g = ref _groups[_group[i]];
+            if (g.Period != fact.Period || g.Regime != fact.Regime)
+            {
+                continue;
+            }
+
+            var sequence = g.Sequence;
             if (best == None || sequence > bestSequence ||
-                (sequence == bestSequence && string.CompareOrdinal(_names[s.Key.E], _names[_slots[best].Key.E]) > 0))
+                (sequence == bestSequence && string.CompareOrdinal(_names[g.Reporter], _names[_groups[_group[best]].Reporter]) > 0))
             {
                 best = i;
                 bestSequence = sequence;
@@ -590,32 +601,32 @@ public sealed class ProjectedValues
         return best;
     }
 
-    private Fact? WinnerFact(PackedKey fact)
+    private Fact? WinnerFact(FactKey fact)
     {
         var best = Winner(fact);
         return best == None ? null : MakeFact(fact, best);
     }
 
-    private Fact? MakeFact(PackedKey fact, int slot)
+    private Fact? MakeFact(FactKey fact, int i)
     {
-        var indicator = _names[fact.A];
+        var series = _seriesCodes[fact.Series];
+        var indicator = _names[(int)(series >> 32)];
         if (!_catalogue.Indicators.ContainsKey(indicator))
         {
             return null;
         }
 
-        if (!_periods.TryGetValue(fact.D, out var period))
+        if (!_periods.TryGetValue(fact.Period, out var period))
         {
-            if (!Period.TryParse(_names[fact.D], out period))
+            if (!Period.TryParse(_names[fact.Period], out period))
             {
                 return null;
             }
 
-            _periods[fact.D] = period;
+            _periods[fact.Period] = period;
         }
 
-        ref readonly var s = ref _slots[slot];
-        return new Fact(indicator, _names[fact.B], _names[fact.C], period, _names[fact.E], NumberOf(slot), (ObservationStatus)s.Status, _groups[s.Group].Sequence);
+        return new Fact(indicator, _names[(int)series], _names[fact.Territory], period, _names[fact.Regime], NumberOf(i), StatusOf(i), _groups[_group[i]].Sequence);
     }
 }
 

@@ -13,6 +13,16 @@ public sealed record RegimeChangeDto(Regime Regime, Regime? Closed, long LedgerS
 /// <summary>The answer to an indicator change.</summary>
 public sealed record IndicatorChangeDto(Indicator Indicator, long LedgerSequence);
 
+/// <summary>The answer to a codelist change.</summary>
+public sealed record CodelistChangeDto(Codelist Codelist, long LedgerSequence);
+
+/// <summary>The answer to a category change.</summary>
+public sealed record CategoryChangeDto(InformationCategory Category, long LedgerSequence);
+
+/// <summary>The answer to a territory change: what was recorded, and the versions it ended.</summary>
+public sealed record TerritoryChangeDto(
+    string Code, TerritoryChange Change, IReadOnlyList<Territory> ClosedTerritories, IReadOnlyList<Organization> ClosedOrganizations, long LedgerSequence);
+
 /// <summary>One version of a regime, with how many reports were filed under it (a version with reports is settled).</summary>
 public sealed record RegimeVersionDto(int Version, Validity Validity, int Reports, Regime Regime);
 
@@ -45,6 +55,13 @@ public static class CatalogueAdminEndpoints
             .WithSummary("Create an indicator (system administrators only).");
         routes.MapPut("/api/admin/indicators/{code}", ReplaceIndicatorAsync).WithTags(Tag).RequireNrisAccess(system)
             .WithSummary("Replace an indicator's definition (system administrators only).");
+        // Codelists, categories and the administrative map are national too; children of a federation follow them.
+        routes.MapPut("/api/admin/codelists/{code}", SetCodelistAsync).WithTags(Tag).RequireNrisAccess(system)
+            .WithSummary("Create or replace a codelist whole (system administrators only).");
+        routes.MapPut("/api/admin/categories/{code}", SetCategoryAsync).WithTags(Tag).RequireNrisAccess(system)
+            .WithSummary("Create or replace an information category (system administrators only).");
+        routes.MapPost("/api/admin/territory-changes", ChangeTerritoriesAsync).WithTags(Tag).RequireNrisAccess(system)
+            .WithSummary("Change the administrative map from a date: units and organizations that end, new versions, succession links (system administrators only).");
         return routes;
     }
 
@@ -177,6 +194,73 @@ public static class CatalogueAdminEndpoints
         await audit.WriteAsync(AuditActions.IndicatorChanged, "indicator " + indicator.Code, null,
             "replaced; ledger " + result.Entry!.Sequence.ToString(CultureInfo.InvariantCulture), ct);
         return TypedResults.Ok(new IndicatorChangeDto(indicator, result.Entry.Sequence));
+    }
+
+    private static async Task<Results<Ok<CodelistChangeDto>, ProblemHttpResult>> SetCodelistAsync(
+        string code, HttpRequest request, CatalogueAdministration admin, AuditLog audit, CancellationToken ct)
+    {
+        var (codelist, problem) = await ReadAsync(request, CatalogueFiles.ReadCodelists, ct);
+        if (codelist is null)
+        {
+            return problem!;
+        }
+        if (codelist.Code != code)
+        {
+            return Problems.BadRequest("code", $"The body's code '{Query.Truncate(codelist.Code)}' is not the codelist '{Query.Truncate(code)}' of the address.",
+                $"Mã '{Query.Truncate(codelist.Code)}' trong nội dung không phải bảng mã '{Query.Truncate(code)}' của địa chỉ.");
+        }
+        var result = await admin.ApplyAsync(content => (CatalogueChanges.TrySetCodelist(content, codelist, out var change), change), Actor(request), ct);
+        if (result.Outcome != CatalogueChangeOutcome.Done)
+        {
+            return Failure(result);
+        }
+        await audit.WriteAsync(AuditActions.CodelistChanged, "codelist " + codelist.Code, null,
+            "ledger " + result.Entry!.Sequence.ToString(CultureInfo.InvariantCulture), ct);
+        return TypedResults.Ok(new CodelistChangeDto(codelist, result.Entry.Sequence));
+    }
+
+    private static async Task<Results<Ok<CategoryChangeDto>, ProblemHttpResult>> SetCategoryAsync(
+        string code, HttpRequest request, CatalogueAdministration admin, AuditLog audit, CancellationToken ct)
+    {
+        var (category, problem) = await ReadAsync(request, CatalogueFiles.ReadCategories, ct);
+        if (category is null)
+        {
+            return problem!;
+        }
+        if (category.Code != code)
+        {
+            return Problems.BadRequest("code", $"The body's code '{Query.Truncate(category.Code)}' is not the category '{Query.Truncate(code)}' of the address.",
+                $"Mã '{Query.Truncate(category.Code)}' trong nội dung không phải nhóm thông tin '{Query.Truncate(code)}' của địa chỉ.");
+        }
+        var result = await admin.ApplyAsync(content => (CatalogueChanges.TrySetCategory(content, category, out var change), change), Actor(request), ct);
+        if (result.Outcome != CatalogueChangeOutcome.Done)
+        {
+            return Failure(result);
+        }
+        await audit.WriteAsync(AuditActions.CategoryChanged, "category " + category.Code, null,
+            "ledger " + result.Entry!.Sequence.ToString(CultureInfo.InvariantCulture), ct);
+        return TypedResults.Ok(new CategoryChangeDto(category, result.Entry.Sequence));
+    }
+
+    private static async Task<Results<Created<TerritoryChangeDto>, ProblemHttpResult>> ChangeTerritoriesAsync(
+        HttpRequest request, CatalogueAdministration admin, AuditLog audit, CancellationToken ct)
+    {
+        var (territorial, problem) = await ReadAsync(request, CatalogueFiles.ReadTerritoryChanges, ct);
+        if (territorial is null)
+        {
+            return problem!;
+        }
+        var result = await admin.ApplyAsync(content => (CatalogueChanges.TryChangeTerritories(content, territorial, out var change), change), Actor(request), ct);
+        if (result.Outcome != CatalogueChangeOutcome.Done)
+        {
+            return Failure(result);
+        }
+        var change = result.Change!;
+        await audit.WriteAsync(AuditActions.TerritoryChanged, territorial.Code, null,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{change.ClosedTerritories?.Count ?? 0} ended, {territorial.Territories.Count} new, {territorial.Successions.Count} links; {(territorial.Organizations?.Count ?? 0)} organizations; ledger {result.Entry!.Sequence}"), ct);
+        return TypedResults.Created("/api/territories?at=" + territorial.Effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            new TerritoryChangeDto(territorial.Code, territorial, change.ClosedTerritories ?? [], change.ClosedOrganizations ?? [], result.Entry.Sequence));
     }
 
     // A regime the caller may not see answers like an unknown one (confidential regimes do not leak); one it sees

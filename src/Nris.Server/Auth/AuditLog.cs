@@ -26,6 +26,9 @@ public static class AuditActions
     public const string RegimeCreated = "regime.created";
     public const string RegimeVersioned = "regime.versioned";
     public const string IndicatorChanged = "indicator.changed";
+    public const string CodelistChanged = "codelist.changed";
+    public const string CategoryChanged = "category.changed";
+    public const string TerritoryChanged = "territory.changed";
     public const string FederationInstanceRegistered = "federation.instance-registered";
     public const string FederationLinkResumed = "federation.link-resumed";
     public const string FederationCatalogueApplied = "federation.catalogue-applied";

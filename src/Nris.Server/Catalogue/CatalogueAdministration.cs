@@ -81,6 +81,19 @@ public sealed class CatalogueAdministration(NrisDbContext db, CatalogueState sta
                 {
                     await catalogue.UpsertIndicatorAsync(change.ChangedIndicator, cancellationToken);
                 }
+                if (change.ChangedCodelist is not null)
+                {
+                    await catalogue.UpsertCodelistAsync(change.ChangedCodelist, cancellationToken);
+                }
+                if (change.ChangedCategory is not null)
+                {
+                    await catalogue.UpsertCategoryAsync(change.ChangedCategory, cancellationToken);
+                }
+                if (change.Territorial is { } territorial)
+                {
+                    await catalogue.ApplyTerritoryChangeAsync(change.ClosedTerritories ?? [], territorial.Territories, territorial.Successions,
+                        change.ClosedOrganizations ?? [], territorial.Organizations ?? [], territorial.OrganizationSuccessions ?? [], cancellationToken);
+                }
 
                 var entry = await store.AppendAsync(LedgerEntryKind.CatalogueChanged, change.LedgerPayload(actor), actor, time.GetUtcNow(), cancellationToken);
                 await checkpoints.AfterAppendAsync(store, entry, cancellationToken);

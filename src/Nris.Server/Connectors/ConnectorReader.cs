@@ -74,7 +74,7 @@ public static class ConnectorReader
                 var at = "observation " + (i + 1).ToString(CultureInfo.InvariantCulture);
                 var d = new Dictionary<string, string>(o.Dimensions, StringComparer.Ordinal);
                 if (Translate(d, o.TimePeriod, at, NrisSdmxMapping.IndicatorDimension, NrisSdmxMapping.TerritoryDimension,
-                        NrisSdmxMapping.DisaggregationDimension, mapping, problems) is { } t)
+                        NrisSdmxMapping.DisaggregationDimension, mapping, problems, namedByColumn: true) is { } t)
                 {
                     observations.Add(o with { Dimensions = t.Dimensions, TimePeriod = t.Period });
                     locations.Add(at);
@@ -145,6 +145,7 @@ public static class ConnectorReader
                 StatusCodes.Status413PayloadTooLarge);
         }
 
+        var sdmx = definition.Format == "sdmx-csv";
         var (mapped, errors) = NrisSdmxMapping.FromExchange(new ExchangeDataSet("", observations), catalogue, regime);
         foreach (var e in errors)
         {
@@ -154,7 +155,8 @@ public static class ConnectorReader
             {
                 at = locations[n - 1];
             }
-            Add(problems, at, FieldName(e.Field, fields), e.MessageEn, e.MessageVi);
+            // An SDMX message's columns are the SDMX concepts themselves: name them as the source sent them.
+            Add(problems, at, sdmx ? e.Field ?? "" : FieldName(e.Field, fields), e.MessageEn, e.MessageVi);
         }
         if (problems.Count == 0 && mapped.Count != observations.Count)
         {
@@ -166,7 +168,7 @@ public static class ConnectorReader
             var m = mapped[i];
             if (m.Period.Periodicity != regime.Periodicity)
             {
-                Add(problems, locations[i], fields.PeriodField, $"The period {m.Period} is not a {regime.Periodicity.ToString().ToLowerInvariant()} period of {regime.Code}.",
+                Add(problems, locations[i], sdmx ? SdmxConcepts.TimePeriod : fields.PeriodField, $"The period {m.Period} is not a {regime.Periodicity.ToString().ToLowerInvariant()} period of {regime.Code}.",
                     $"Kỳ {m.Period} không phải kỳ báo cáo của {regime.Code}.");
             }
             else if (m.Action == ExchangeAction.Delete)
@@ -253,8 +255,10 @@ public static class ConnectorReader
 
     /// <summary>Applies the code tables; renames our three dimensions to the SDMX names FromExchange reads.</summary>
     private static Translated? Translate(Dictionary<string, string> dims, string period, string at, string indicatorKey, string territoryKey,
-        string disaggregationKey, ConnectorMapping? mapping, List<ConnectorProblem> problems)
+        string disaggregationKey, ConnectorMapping? mapping, List<ConnectorProblem> problems, bool namedByColumn = false)
     {
+        // An SDMX message is named by its columns (observation 3.INDICATOR); records by the role (records[3].indicator).
+        string Name(string key, string role) => namedByColumn ? key : role;
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in dims)
         {
@@ -263,14 +267,14 @@ public static class ConnectorReader
                 result[k] = v;
             }
         }
-        if (!Lookup(mapping?.Indicators, dims.GetValueOrDefault(indicatorKey) ?? "", at, "indicator", problems, out var indicator))
+        if (!Lookup(mapping?.Indicators, dims.GetValueOrDefault(indicatorKey) ?? "", at, "indicator", problems, out var indicator, Name(indicatorKey, "indicator")))
         {
             return null;
         }
         result[NrisSdmxMapping.IndicatorDimension] = indicator;
         if (dims.TryGetValue(territoryKey, out var t))
         {
-            if (!Lookup(mapping?.Territories, t, at, "territory", problems, out var territory))
+            if (!Lookup(mapping?.Territories, t, at, "territory", problems, out var territory, Name(territoryKey, "territory")))
             {
                 return null;
             }
@@ -278,7 +282,7 @@ public static class ConnectorReader
         }
         if (dims.TryGetValue(disaggregationKey, out var d))
         {
-            if (!Lookup(mapping?.Disaggregations, d, at, "disaggregation", problems, out var disaggregation))
+            if (!Lookup(mapping?.Disaggregations, d, at, "disaggregation", problems, out var disaggregation, Name(disaggregationKey, "disaggregation")))
             {
                 return null;
             }
@@ -288,7 +292,7 @@ public static class ConnectorReader
         return new Translated(result, ourPeriod);
     }
 
-    private static bool Lookup(IReadOnlyDictionary<string, string>? table, string code, string at, string what, List<ConnectorProblem> problems, out string ours)
+    private static bool Lookup(IReadOnlyDictionary<string, string>? table, string code, string at, string what, List<ConnectorProblem> problems, out string ours, string? field = null)
     {
         if (table is null or { Count: 0 })
         {
@@ -299,7 +303,7 @@ public static class ConnectorReader
         {
             return true;
         }
-        Add(problems, at, what, $"The {what} code '{Short(code)}' is not in this connector's mapping.", $"Mã '{Short(code)}' ({what}) không có trong bảng ánh xạ của kết nối này.");
+        Add(problems, at, field ?? what, $"The {what} code '{Short(code)}' is not in this connector's mapping.", $"Mã '{Short(code)}' ({what}) không có trong bảng ánh xạ của kết nối này.");
         return false;
     }
 

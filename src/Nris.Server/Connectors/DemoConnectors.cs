@@ -47,11 +47,15 @@ public static class DemoConnectors
         {
             return;
         }
+        // Where the feed listens and where its push key goes: overridable so a test (or a second demo on one machine)
+        // can run the feed on other ports and folders.
+        var feedAddress = (configuration["Nris:Demo:FeedAddress"] ?? FeedAddress).TrimEnd('/');
+        var keyFile = configuration["Nris:Demo:FeedKeyFile"] ?? KeyFile;
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         var pull = new ConnectorDefinition(PullName, ConnectorDefinition.PullKind, "json", "DVC-NGAY", "UBND.01",
             new ConnectorFields(Indicator: "chi_so", Period: "ngay", Value: "so_luong", Cursor: "id"),
             new ConnectorMapping(Indicators: DvcMetrics),
-            Pull: new ConnectorPull(FeedAddress + "/dvc.json?after={cursor}", IntervalSeconds: 60, TimeoutSeconds: 10),
+            Pull: new ConnectorPull(feedAddress + "/dvc.json?after={cursor}", IntervalSeconds: 60, TimeoutSeconds: 10),
             QuietAfterMinutes: 30, Description: "Cổng dịch vụ công Hà Nội (mô phỏng: nris demo feed) / Hà Nội public-service portal (simulated)");
         var push = new ConnectorDefinition(PushName, ConnectorDefinition.Push, "json", "TNGT-BCA-NGAY", "BCA",
             QuietAfterMinutes: 30, Description: "Hệ thống báo cáo nhanh tai nạn giao thông của Bộ Công an (mô phỏng) / Ministry of Public Security traffic-accident system (simulated)");
@@ -59,9 +63,9 @@ public static class DemoConnectors
         var (pushEntity, key) = ConnectorEndpoints.New(push, "system:demo", time);
         db.Connectors.AddRange(pullEntity, pushEntity);
         await db.SaveChangesAsync(ct);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(KeyFile))!);
-        await File.WriteAllTextAsync(KeyFile, key + Environment.NewLine, ct);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
+        await File.WriteAllTextAsync(keyFile, key + Environment.NewLine, ct);
         app.Logger.LogWarning("Demo connectors {Pull} (pull from {Feed}) and {Push} (push; key in {KeyFile}) created; start the source with `dotnet run --project src/Nris.Cli -- demo feed`",
-            PullName, FeedAddress, PushName, Path.GetFullPath(KeyFile));
+            PullName, feedAddress, PushName, Path.GetFullPath(keyFile));
     }
 }

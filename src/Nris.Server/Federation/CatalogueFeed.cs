@@ -340,6 +340,41 @@ public sealed class CatalogueSubscription(
                 }
                 break;
             }
+            case PublishedCatalogueChange.CodelistChanged:
+            {
+                var codelist = change.Codelist!;
+                if (current.Codelists.TryGetValue(codelist.Code, out var mine) && PublishedCatalogueChange.Same(mine, codelist))
+                {
+                    return (Done("present"), false);
+                }
+                build = content => (CatalogueChanges.TrySetCodelist(content, codelist, out var made), made);
+                break;
+            }
+            case PublishedCatalogueChange.CategoryChanged:
+            {
+                var category = change.Category!;
+                if (current.Categories.TryGetValue(category.Code, out var mine) && PublishedCatalogueChange.Same(mine, category))
+                {
+                    return (Done("present"), false);
+                }
+                build = content => (CatalogueChanges.TrySetCategory(content, category, out var made), made);
+                break;
+            }
+            case PublishedCatalogueChange.TerritoryChanged:
+            {
+                var territorial = change.Territorial!;
+                switch (TerritoryChangePresence(current.Content, territorial))
+                {
+                    case Presence.All:
+                        return (Done("present"), false);
+                    case Presence.Some:
+                        return (Refuse("diverged",
+                            $"Parent change {at} changes the administrative map from {territorial.Effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, but this instance already holds part of it, or holds it differently.",
+                            $"Thay đổi {at} thay đổi bản đồ hành chính từ {territorial.Effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, nhưng hệ thống này đã có một phần hoặc có khác đi.", change), true);
+                }
+                build = content => (CatalogueChanges.TryChangeTerritories(content, territorial, out var made), made);
+                break;
+            }
             default:
             {
                 var indicator = change.Indicator!;
@@ -377,6 +412,50 @@ public sealed class CatalogueSubscription(
             ?? string.Join("; ", (result.Problems ?? []).Take(5).Select(p => $"{p.ItemKind} {p.Code}: {p.Message}"));
         return (Refuse("not-applicable", $"Parent change {at} ({change.Change} {change.Code}) cannot be applied here: {en}",
             $"Thay đổi {at} ({change.Change} {change.Code}) không áp dụng được: {vi}", change), true);
+    }
+
+    private enum Presence
+    {
+        None,
+        Some,
+        All,
+    }
+
+    // Whether this instance already has the change's new versions and links (the same reference files, or applied
+    // before a crash lost the cursor): all of them identical is "present"; none is to apply; anything between diverged.
+    private static Presence TerritoryChangePresence(CatalogueContent content, TerritoryChange change)
+    {
+        var territories = content.Territories.Where(t => t.Validity.From == change.Effective).ToDictionary(t => t.Key, StringComparer.Ordinal);
+        var organizations = content.Organizations.Where(o => o.Validity.From == change.Effective).ToDictionary(o => o.Key, StringComparer.Ordinal);
+        var links = content.TerritorySuccessions.Where(l => l.Effective == change.Effective).ToHashSet();
+        var organizationLinks = content.OrganizationSuccessions.Where(l => l.Effective == change.Effective).ToHashSet();
+        var found = 0;
+        var same = 0;
+        void Count(bool exists, bool identical)
+        {
+            found += exists ? 1 : 0;
+            same += identical ? 1 : 0;
+        }
+        foreach (var t in change.Territories)
+        {
+            var exists = territories.TryGetValue(t.Key, out var mine);
+            Count(exists, exists && PublishedCatalogueChange.Same(mine!, t));
+        }
+        foreach (var o in change.Organizations ?? [])
+        {
+            var exists = organizations.TryGetValue(o.Key, out var mine);
+            Count(exists, exists && PublishedCatalogueChange.Same(mine!, o));
+        }
+        foreach (var l in change.Successions)
+        {
+            Count(links.Contains(l), links.Contains(l));
+        }
+        foreach (var l in change.OrganizationSuccessions ?? [])
+        {
+            Count(organizationLinks.Contains(l), organizationLinks.Contains(l));
+        }
+        var total = change.Territories.Count + (change.Organizations?.Count ?? 0) + change.Successions.Count + (change.OrganizationSuccessions?.Count ?? 0);
+        return found == 0 ? Presence.None : same == total ? Presence.All : Presence.Some;
     }
 
     private static bool SameRegime(Regime mine, Regime published) =>

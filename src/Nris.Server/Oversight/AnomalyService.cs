@@ -5,6 +5,7 @@ using Nris.Core.Catalogue;
 using Nris.Core.Oversight;
 using Nris.Core.Periods;
 using Nris.Core.Security;
+using Nris.Core.Submissions;
 using Nris.Server.Catalogue;
 using Nris.Storage;
 
@@ -60,7 +61,7 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
     public static IReadOnlyList<string> StoredDetectors { get; } =
     [
         Detectors.OwnHistory, Detectors.Peers, Detectors.YearOnYearJump, Detectors.Smoothed, Detectors.CopiedForward,
-        Detectors.RoundFigures, Detectors.Benford,
+        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue,
     ];
 
     private readonly ConcurrentDictionary<string, Scan> _cache = new(StringComparer.Ordinal);
@@ -173,7 +174,9 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
             .ThenBy(c => c.Territory ?? "", StringComparer.Ordinal).ToList();
         var reporterIndex = reporters.Select((r, i) => (r, i)).ToDictionary(x => x.r, x => x.i, StringComparer.Ordinal);
         var cellIndex = cells.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
-        var grid = new ReportGrid(reporters, [.. cells.Select(c => c.Indicator + "|" + c.Disaggregation + "|" + c.Territory)],
+        // Cell names are what explanations quote (a related cell): the indicator, then a breakdown or another territory.
+        var grid = new ReportGrid(reporters, [.. cells.Select(c => c.Indicator + (c.Disaggregation == Disaggregations.Total ? "" : "/" + c.Disaggregation)
+                + (c.Territory is null ? "" : "@" + c.Territory))],
             [.. periods.Select(p => p.ToString())], perYear);
         foreach (var r in kept)
         {
@@ -194,6 +197,14 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
                 var year = periods[y].Year;
                 flags.AddRange(AnomalyDetector.SmoothedSeries(grid, y, thresholds).Select(f => (f, year)));
                 flags.AddRange(AnomalyDetector.BenfordReporters(grid, y, thresholds).Select(f => (f, year)));
+                var next = y + 1;
+                while (next < periods.Count && periods[next].Year == year)
+                {
+                    next++;
+                }
+
+                // Each calendar year's values against the model fitted over the years up to its end.
+                flags.AddRange(ExpectedValues.Detect(grid, y, next, thresholds).Select(f => (f, year)));
             }
         }
 

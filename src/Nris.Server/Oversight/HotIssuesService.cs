@@ -1,8 +1,10 @@
 using System.Globalization;
+using Nris.Core.Aggregation;
 using Nris.Core.Catalogue;
 using Nris.Core.Oversight;
 using Nris.Core.Periods;
 using Nris.Core.Security;
+using Nris.Server.Aggregation;
 using Nris.Server.Catalogue;
 using Nris.Server.Hosting;
 
@@ -11,7 +13,8 @@ namespace Nris.Server.Oversight;
 /// <summary>One hot issue: what, how serious (larger first), one line in Vietnamese and English, and where the evidence is.</summary>
 /// <param name="Kind"><c>target</c> (a target off track or at risk), <c>cross-check</c> (two sources disagree) or
 /// <c>anomaly</c> (a value or report flagged by the anomaly detectors; <c>Code</c> names the detectors) or <c>missing</c>
-/// (a province's or ministry's report not received after its deadline; <c>Code</c> is the regime).</param>
+/// (a province's or ministry's report not received after its deadline; <c>Code</c> is the regime) or <c>move</c> (one of the
+/// biggest moves against the same period last year; <c>Code</c> is the indicator).</param>
 /// <param name="Score">The size of the problem as a share: a target's shortfall against the pace needed (doubled when
 /// off track), a cross-check's relative gap.</param>
 /// <param name="Code">The target's or the cross-check rule's code.</param>
@@ -32,8 +35,18 @@ public sealed record HotIssueDto(
 /// <c>GET /api/oversight/hot-issues</c>.
 /// </summary>
 public sealed class HotIssuesService(
-    TargetService targets, CrossCheckService crossChecks, AnomalyService anomalies, ComplianceService compliance, CatalogueState catalogue, TimeProvider clock)
+    TargetService targets, CrossCheckService crossChecks, AnomalyService anomalies, ComplianceService compliance, CatalogueState catalogue, TimeProvider clock,
+    AggregationProjection projection)
 {
+    /// <summary>A move against the same period last year is listed from this size (a share: 0.3 is ±30 %).</summary>
+    public const decimal MoveThreshold = 0.3m;
+
+    /// <summary>The most moves listed: the largest ones.</summary>
+    public const int MaxMoves = 10;
+
+    /// <summary>What a move of 100 % or more scores: under a 25 % cross-check gap, an anomaly far from both its history and peers, or an off-track target.</summary>
+    public const double MaxMoveScore = 0.25;
+
     /// <summary>The most issues one call returns.</summary>
     public const int MaxTake = 100;
 
@@ -101,6 +114,8 @@ public sealed class HotIssuesService(
                 $"{first.Reporter} ({first.Regime}, {first.Period}{Cell(first)}): {first.ExplanationEn}", first.EvidenceLink));
         }
 
+        issues.AddRange(Moves(scope, today));
+
         // Missing reports (deadline passed, nothing received) of important reporters in the last two complete periods of
         // each monthly, quarterly, half-yearly or yearly regime. A fixed low score: a fact to chase, ranked under the
         // suspicions above.
@@ -139,6 +154,67 @@ public sealed class HotIssuesService(
 
         return [.. issues.OrderByDescending(i => i.Score).ThenBy(i => i.Kind, StringComparer.Ordinal)
             .ThenBy(i => i.Code, StringComparer.Ordinal).ThenBy(i => i.Territory, StringComparer.Ordinal).Take(take)];
+    }
+
+    /// <summary>
+    /// The biggest moves against the same period last year (so sánh cùng kỳ): for the last two complete months, every
+    /// numeric indicator of a monthly regime the caller may read, for the nation and each province, read through the
+    /// caller's aggregate scope (so only figures it may read); those that moved by <see cref="MoveThreshold"/> or more,
+    /// the <see cref="MaxMoves"/> largest. Score: the size of the move, capped at 100 %, times <see cref="MaxMoveScore"/>.
+    /// </summary>
+    public IReadOnlyList<HotIssueDto> Moves(AccessScope scope, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!projection.IsReady)
+        {
+            return [];
+        }
+
+        var snapshot = catalogue.Current;
+        var engine = projection.Engine;
+        var cells = new AggregateScope(scope, snapshot);
+        var indicators = snapshot.RegimeCodes.Select(snapshot.LatestRegime).OfType<Regime>()
+            .Where(r => r.Periodicity == Periodicity.Monthly && scope.CanReadRegime(r))
+            .SelectMany(r => r.Rows.Select(row => row.IndicatorCode)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(code => snapshot.Indicators.GetValueOrDefault(code)).OfType<Indicator>().ToList();
+        var thisMonth = Period.Month(today.Year, today.Month);
+        var moves = new List<(decimal Share, HotIssueDto Issue)>();
+        foreach (var period in new[] { thisMonth.Previous(), thisMonth.Previous().Previous() })
+        {
+            var lastYear = Period.Month(period.Year - 1, period.End.Month);
+            var territories = new List<string> { Territory.NationCode };
+            territories.AddRange(snapshot.Territories.Children(Territory.NationCode, period.End).Select(t => t.Code));
+            foreach (var indicator in indicators)
+            {
+                foreach (var territory in territories)
+                {
+                    if (cells.Cell(engine, new CellQuery(indicator.Code, territory, period)) is not { Value: { } now } ||
+                        cells.Cell(engine, new CellQuery(indicator.Code, territory, lastYear)) is not { Value: { } before } || before == 0)
+                    {
+                        continue;
+                    }
+
+                    var share = (now - before) / Math.Abs(before);
+                    if (Math.Abs(share) < MoveThreshold)
+                    {
+                        continue;
+                    }
+
+                    var percent = (share * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture);
+                    var nowText = now.ToString("0.##", CultureInfo.InvariantCulture);
+                    var beforeText = before.ToString("0.##", CultureInfo.InvariantCulture);
+                    var place = territory == Territory.NationCode ? "VN" : territory;
+                    moves.Add((Math.Abs(share), new HotIssueDto("move", (double)Math.Min(Math.Abs(share), 1m) * MaxMoveScore, indicator.Code, indicator.Code,
+                        territory, period.ToString(),
+                        $"{indicator.Name} ({place}, {period}): {percent}% so với cùng kỳ năm trước ({beforeText} → {nowText}).",
+                        $"{indicator.NameEn} ({place}, {period}): {percent}% on the same period last year ({beforeText} → {nowText}).",
+                        $"/api/data/provenance?indicator={Uri.EscapeDataString(indicator.Code)}&territory={Uri.EscapeDataString(territory)}&period={period}")));
+                }
+            }
+        }
+
+        return [.. moves.OrderByDescending(m => m.Share).ThenBy(m => m.Issue.Code, StringComparer.Ordinal).ThenBy(m => m.Issue.Territory, StringComparer.Ordinal)
+            .Take(MaxMoves).Select(m => m.Issue)];
     }
 
     private static string Cell(AnomalyDto f) => f.Indicator is null ? "" : ", " + f.Indicator;

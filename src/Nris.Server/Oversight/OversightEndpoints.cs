@@ -58,6 +58,10 @@ public static class OversightEndpoints
             .WithSummary("An organization's reporting record over one year: on-time %, completeness, revisions after acceptance, returns.");
         group.MapGet("/targets", Targets).RequireNrisAccess(NrisAccess.Public)
             .WithSummary("Assigned targets of a year with their progress: actual vs the pace needed, on track / at risk / off track. Only targets whose figures the caller may read.");
+        group.MapPut("/targets/{code}", SetTargetAsync).RequireNrisAccess(NrisAccess.InRole(Role.Reviewer, Role.AgencyAdministrator))
+            .WithSummary("Creates (201) or replaces (200) an assigned target: indicator, territory, year, kind, value, legal basis, milestones. A ledger entry (target.set). Leaders and agency administrators of the territory's People's Committee or above.");
+        group.MapPost("/targets/{code}/retire", RetireTargetAsync).RequireNrisAccess(NrisAccess.InRole(Role.Reviewer, Role.AgencyAdministrator))
+            .WithSummary("Withdraws an assigned target with a reason. A ledger entry (target.retired). Same rights as setting it.");
         group.MapGet("/cross-checks", CrossChecksAsync).RequireNrisAccess(NrisAccess.Authenticated)
             .WithSummary("Cross-check discrepancies of one period: the same quantity from two sources (e.g. a province and the responsible ministry) beyond tolerance, with both values, their provenance, the gap and since when. Only pairs the caller may read on both sides.");
         group.MapGet("/hot-issues", HotIssuesAsync).RequireNrisAccess(NrisAccess.Authenticated)
@@ -77,8 +81,8 @@ public static class OversightEndpoints
 
     private const int MaxNotifications = 200;
 
-    private static Results<Ok<IReadOnlyList<TargetProgressDto>>, ProblemHttpResult> Targets(
-        string? year, string? territory, AccessScope access, TargetService targets, TimeProvider clock)
+    private static async Task<Results<Ok<IReadOnlyList<TargetProgressDto>>, ProblemHttpResult>> Targets(
+        string? year, string? territory, AccessScope access, TargetService targets, TimeProvider clock, CancellationToken ct)
     {
         if (!targets.IsReady)
         {
@@ -86,9 +90,56 @@ public static class OversightEndpoints
                 "The aggregates are still being built; try again shortly.", "Số liệu tổng hợp đang được dựng; vui lòng thử lại sau.");
         }
 
+        // Read what the ledger holds now, so a caller sees the target it has just set (also through another replica).
+        await targets.CatchUpAsync(ct);
+
         return Query.TryInt(year, "year", VietnamTime.Today(clock).Year, 2000, 2100, out var y, out var problem)
             ? TypedResults.Ok(targets.Progress(access, y, string.IsNullOrWhiteSpace(territory) ? null : territory.Trim()))
             : problem;
+    }
+
+    /// <summary>The largest target body accepted.</summary>
+    private const int MaxTargetBody = 64 * 1024;
+
+    private static async Task<Results<Created<TargetChangeDto>, Ok<TargetChangeDto>, ProblemHttpResult>> SetTargetAsync(
+        string code, HttpContext http, AccessScope access, TargetService targets,
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+    {
+        var (input, problem) = await SubmissionEndpoints.ReadAsync<TargetInput>(http, MaxTargetBody, json.Value.SerializerOptions, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var (change, created) = await targets.SetAsync(code, input!, access, NrisClaims.ActorName(http.User), ct);
+            return created ? TypedResults.Created("/api/oversight/targets?year=" + change.Target.Year.ToString(CultureInfo.InvariantCulture), change) : TypedResults.Ok(change);
+        }
+        catch (Requests.RequestProblemException e)
+        {
+            return Requests.RequestEndpoints.ToProblem(e);
+        }
+    }
+
+    private static async Task<Results<Ok<TargetChangeDto>, ProblemHttpResult>> RetireTargetAsync(
+        string code, HttpContext http, AccessScope access, TargetService targets,
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+    {
+        var (input, problem) = await SubmissionEndpoints.ReadAsync<RetireTargetInput>(http, MaxTargetBody, json.Value.SerializerOptions, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            return TypedResults.Ok(await targets.RetireAsync(code, input!, access, NrisClaims.ActorName(http.User), ct));
+        }
+        catch (Requests.RequestProblemException e)
+        {
+            return Requests.RequestEndpoints.ToProblem(e);
+        }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<CrossCheckDiscrepancyDto>>, ProblemHttpResult>> CrossChecksAsync(

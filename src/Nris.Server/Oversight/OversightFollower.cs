@@ -11,6 +11,7 @@ namespace Nris.Server.Oversight;
 /// </summary>
 public sealed class OversightFollower(
     ComplianceProjection compliance,
+    TargetService targets,
     ReminderService reminders,
     IDbContextFactory<NrisDbContext> contexts,
     IConfiguration configuration,
@@ -29,6 +30,9 @@ public sealed class OversightFollower(
             await compliance.BuildAsync(db, cancellationToken);
         }
 
+        // The targets view: the files' targets with every target entry of the ledger applied.
+        await targets.CatchUpAsync(cancellationToken);
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -43,6 +47,8 @@ public sealed class OversightFollower(
                 {
                     await compliance.CatchUpAsync(db, stoppingToken);
                 }
+
+                await targets.CatchUpAsync(stoppingToken);
 
                 // The reminder pass reads every regime's calendar: once a minute (by default) is plenty.
                 if (DateTime.UtcNow >= _nextReminderPass)

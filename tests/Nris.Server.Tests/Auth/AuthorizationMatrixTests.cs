@@ -305,6 +305,21 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
         var hanoiAttachment = RequestAttachment(hanoiRequest);
         var hcmcAttachment = RequestAttachment(hcmcRequest);
         // Issuing: leaders (reviewers) and agency administrators for organizations in their subtree; the system administrator anywhere.
+        // Targets: set by the system administrator for Hà Nội (in scope) or Hồ Chí Minh City (out of scope).
+        async Task<string> FreshTargetAsync(bool inScope)
+        {
+            var code = "MX-" + Guid.NewGuid().ToString("N")[..10];
+            await ApiSession.ReadAsync(await admin.SendAsync(HttpMethod.Put, "/api/oversight/targets/" + code,
+                new { indicatorCode = "RETAIL_SALES", territoryCode = inScope ? "01" : "79", year = 2026, value = 1000, legalBasis = "Matrix" }), "PUT target", 201);
+            return code;
+        }
+        static int TargetExpect(Caller c, bool i, int ok) => c switch
+        {
+            Caller.Anonymous => 401,
+            Caller.SystemAdmin => ok,
+            Caller.AgencyAdminHanoi or Caller.ReviewerHanoi => i ? ok : 403,
+            _ => 403,
+        };
         int IssueExpect(Caller c, bool i) => c switch
         {
             Caller.Anonymous => 401,
@@ -385,6 +400,12 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             // Cross-checks: the discrepancies whose both sides the caller's aggregate scope reads (CrossCheckService).
             ["GET /cross-checks"] = new(Same(Get($"/cross-checks?period={period}")), Open),
             ["POST /cross-checks"] = new(Same(new(HttpMethod.Post, "/cross-checks", new { })), WebForm),
+            // Anomalies: the flags of the reporters the caller may see (AnomalyService, the compliance rule); the page itself is open to signed-in users.
+            ["GET /anomalies"] = new(Same(Get("/anomalies?regime=KTXH-TINH-THANG")), Open),
+            ["POST /anomalies"] = new(Same(new(HttpMethod.Post, "/anomalies", new { })), WebForm),
+            // Targets: the list holds the targets whose figures the caller may read; the form's posts go through TargetService's territory check.
+            ["GET /targets"] = new(Same(Get("/targets?year=2026")), Open),
+            ["POST /targets"] = new(Same(new(HttpMethod.Post, "/targets", new { })), WebForm),
             // Administration: the page lists only the administered subtrees (through the admin services); others see a notice.
             ["GET /admin"] = new(Same(Get("/admin")), Open),
             ["POST /admin"] = new(Same(new(HttpMethod.Post, "/admin", new { })), WebForm),
@@ -516,6 +537,24 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
             ["PUT /api/admin/connectors/{name}/enabled"] = new(async i => new Target(HttpMethod.Put, $"/api/admin/connectors/{await FreshConnectorAsync(i)}/enabled", new { enabled = true }), Admin(200, 404)),
             ["POST /api/connectors/{name}/observations"] = new(async i => new Target(HttpMethod.Post, $"/api/connectors/{await FreshConnectorAsync(i)}/observations", Array.Empty<object>()),
                 (c, _) => c == Caller.Anonymous ? 401 : 403),
+            // Codelists, categories and the administrative map: national, system administrators only (and followed by federated children).
+            ["PUT /api/admin/codelists/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/codelists/MX_CODES",
+                new { code = "MX_CODES", name = "Bảng mã thử", nameEn = "Matrix codes", codes = new[] { new { code = "A", name = "A", nameEn = "A" } } })), SystemOnly(200)),
+            ["PUT /api/admin/categories/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/categories/MX_CAT",
+                new { code = "MX_CAT", name = "Nhóm thử", nameEn = "Matrix category", order = 90 })), SystemOnly(200)),
+            ["POST /api/admin/territory-changes"] = new(_ =>
+            {
+                var code = "MX" + Guid.NewGuid().ToString("N")[..8];
+                return Task.FromResult(new Target(HttpMethod.Post, "/api/admin/territory-changes", new
+                {
+                    effective = "2030-01-01", endTerritories = Array.Empty<string>(), successions = Array.Empty<object>(),
+                    territories = new[]
+                    {
+                        new { code, validity = new { from = "2030-01-01" }, level = "commune", name = "Xã Thử", nameEn = "Test Commune",
+                              shortName = "Thử", shortNameEn = "Test", parentCode = "01", provinceCode = "01", unitType = "Xã", unitTypeEn = "Commune" },
+                    },
+                }));
+            }, SystemOnly(201)),
             ["PUT /api/admin/indicators/{code}"] = new(_ => Task.FromResult(new Target(HttpMethod.Put, "/api/admin/indicators/" + indicatorTemplate["code"], indicatorTemplate)), SystemOnly(200)),
             // Aggregates of an internal regime: Hà Nội (01) in scope, Hồ Chí Minh City (79) out. Grants of organizations
             // without a territory (BTC) and the system administrator see the whole country; the commune reporter's
@@ -544,6 +583,13 @@ public sealed class AuthorizationMatrixTests(NrisServerFixture server)
                 $"/api/oversight/compliance/scorecard/{(i ? InOrg : OutOrg)}?year=2026")), OversightScope),
             // Targets are a list holding only the targets whose figures the caller may read (tested in ComplianceAndRemindersTests).
             ["GET /api/oversight/targets"] = new(Same(Get("/api/oversight/targets?year=2026")), Open),
+            // Targets administration: leaders and agency administrators of the territory's People's Committee or above
+            // (Hà Nội's for 01, Hồ Chí Minh City's for 79); a fresh target code per call, so a set is always a creation.
+            ["PUT /api/oversight/targets/{code}"] = new(i => Task.FromResult(new Target(HttpMethod.Put, "/api/oversight/targets/MX-" + Guid.NewGuid().ToString("N")[..10],
+                new { indicatorCode = "RETAIL_SALES", territoryCode = i ? "01" : "79", year = 2026, value = 1000, legalBasis = "Matrix" })),
+                (c, i) => TargetExpect(c, i, 201)),
+            ["POST /api/oversight/targets/{code}/retire"] = new(async i => new Target(HttpMethod.Post, $"/api/oversight/targets/{await FreshTargetAsync(i)}/retire", new { reason = "matrix" }),
+                (c, i) => TargetExpect(c, i, 200)),
             ["GET /api/oversight/cross-checks"] = new(Same(Get("/api/oversight/cross-checks?period=2026-M03")), Authenticated(200)),
             ["GET /api/oversight/hot-issues"] = new(Same(Get("/api/oversight/hot-issues?take=5")), Authenticated(200)),
             ["GET /api/oversight/anomalies"] = new(Same(Get("/api/oversight/anomalies?regime=KTXH-TINH-THANG&take=5")), Authenticated(200)),

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,6 +130,173 @@ public sealed class CatalogueFeedTests
         var instance = (await parentAdmin.GetJsonAsync("/api/federation/instances")).EnumerateArray().Single(i => i.GetProperty("instanceId").GetString() == "child");
         Assert.InRange(instance.GetProperty("catalogueSequence").GetInt64(), 0, status.GetProperty("appliedSequence").GetInt64());
         Assert.NotEqual(JsonValueKind.Null, instance.GetProperty("catalogueReadAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_commune_merger_codelist_and_category_published_at_the_parent_reach_the_child_and_its_aggregates_follow_the_merger_as_now()
+    {
+        await using var parent = new NrisServerFixture { LoadHistory = false };
+        await using var child = new NrisServerFixture { LoadHistory = false };
+        await parent.InitializeAsync();
+        await child.InitializeAsync();
+
+        using var parentAdmin = await parent.AdminAsync();
+        using var childAdmin = await child.AdminAsync();
+        var key = (await parentAdmin.PostJsonAsync("/api/admin/clients", new { name = "child-instance", organizationCode = "UBND.01", role = "reporter" }, 201))
+            .GetProperty("key").GetString()!;
+        var childPem = (await childAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
+        await parentAdmin.PostJsonAsync("/api/admin/federation/instances", new { instanceId = "child", organizationCode = "UBND.01", publicKeyPem = childPem }, 201);
+        var parentPem = (await parentAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
+
+        // Two communes of Hà Nội report their 2025-Q4 figures at the child.
+        var communes = (await childAdmin.GetJsonAsync("/api/territories?level=commune&at=2025-12-31")).GetProperty("items").EnumerateArray()
+            .Where(t => t.GetProperty("provinceCode").GetString() == "01").OrderBy(t => t.GetProperty("code").GetString(), StringComparer.Ordinal).Take(2).ToList();
+        Assert.Equal(2, communes.Count);
+        var (a, b) = (communes[0].GetProperty("code").GetString()!, communes[1].GetProperty("code").GetString()!);
+        var reporterKey = (await childAdmin.PostJsonAsync("/api/admin/clients", new { name = "reporter", organizationCode = "UBND.01", role = "reporter" }, 201))
+            .GetProperty("key").GetString()!;
+        using (var reporter = new HttpClient { BaseAddress = child.BaseAddress })
+        {
+            reporter.DefaultRequestHeaders.Add("X-Api-Key", reporterKey);
+            foreach (var (commune, households) in new[] { (a, 1000m), (b, 1001m) })
+            {
+                var values = new Dictionary<string, decimal>(StringComparer.Ordinal)
+                {
+                    ["HOUSEHOLDS"] = households, ["POVERTY_RATE_MD"] = 4.25m, ["HEALTH_INSURANCE_COVERAGE"] = 92.5m, ["RICE_OUTPUT"] = 100.5m,
+                    ["BUDGET_REVENUE"] = 5000m, ["DOSSIERS_RECEIVED"] = 300, ["DOSSIERS_ONTIME"] = 250, ["TRAFFIC_ACCIDENTS"] = 2,
+                }.Select(v => new { indicator = v.Key, disaggregation = "_T", number = v.Value }).ToList();
+                using var response = await reporter.PostAsJsonAsync($"/api/reports/KTXH-XA-QUY/2025-Q4/UBND.{commune}/submit", new { values }, Ct);
+                Assert.True((int)response.StatusCode == 201, await response.Content.ReadAsStringAsync(Ct));
+            }
+        }
+
+        // The parent merges the two communes into a new one from 1 July 2026, with its People's Committee, and publishes a
+        // new codelist and a new category.
+        var merged = "9" + a[1..];
+        var province = communes[0];
+        var change = new
+        {
+            effective = "2026-07-01",
+            endTerritories = new[] { a, b },
+            territories = new[]
+            {
+                new
+                {
+                    code = merged, validity = new { from = "2026-07-01" }, level = "commune", name = "Xã Hợp Nhất", nameEn = "Hop Nhat Commune",
+                    shortName = "Hợp Nhất", shortNameEn = "Hop Nhat", parentCode = province.GetProperty("parentCode").GetString(), provinceCode = "01",
+                    unitType = "Xã", unitTypeEn = "Commune",
+                },
+            },
+            successions = new[]
+            {
+                new { fromCode = a, toCode = merged, effective = "2026-07-01", kind = "full", level = "commune", legalBasis = "NQ thử nghiệm" },
+                new { fromCode = b, toCode = merged, effective = "2026-07-01", kind = "full", level = "commune", legalBasis = "NQ thử nghiệm" },
+            },
+            endOrganizations = new[] { "UBND." + a, "UBND." + b },
+            organizations = new[]
+            {
+                new { code = "UBND." + merged, validity = new { from = "2026-07-01" }, kind = "communeCommittee", name = "UBND xã Hợp Nhất",
+                      nameEn = "Hop Nhat Commune People's Committee", shortName = (string?)null, parentCode = "UBND.01", territoryCode = merged },
+            },
+            organizationSuccessions = new[]
+            {
+                new { fromCode = "UBND." + a, toCode = "UBND." + merged, effective = "2026-07-01", kind = "full" },
+                new { fromCode = "UBND." + b, toCode = "UBND." + merged, effective = "2026-07-01", kind = "full" },
+            },
+            description = "Hợp nhất thử nghiệm / test merger",
+        };
+
+        // Bad input names the field, and changes nothing.
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Post, "/api/admin/territory-changes", new { endTerritories = new[] { a }, territories = Array.Empty<object>(), successions = Array.Empty<object>() }))
+        {
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.Equal(400, (int)response.StatusCode);
+            Assert.Contains("effective", body, StringComparison.Ordinal);
+            Assert.Contains("detailVi", body, StringComparison.Ordinal);
+        }
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Post, "/api/admin/territory-changes",
+            new { effective = "2026-07-01", endTerritories = new[] { a, b }, territories = change.territories,
+                  successions = new[] { new { fromCode = a, toCode = merged, effective = "2026-08-01", kind = "full", level = "commune" } } }))
+        {
+            await AssertProblemAsync(response, 422, "successions[0].effective");
+        }
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Post, "/api/admin/territory-changes",
+            new { effective = "2026-07-01", endTerritories = new[] { "00000-nowhere" }, territories = Array.Empty<object>(), successions = Array.Empty<object>() }))
+        {
+            await AssertProblemAsync(response, 422, "endTerritories[0]");
+        }
+
+        var made = await parentAdmin.PostJsonAsync("/api/admin/territory-changes", change, 201);
+        Assert.Equal(2, made.GetProperty("closedTerritories").GetArrayLength());
+        Assert.Equal(2, made.GetProperty("closedOrganizations").GetArrayLength());
+        // The same change again would overlap the versions it made: refused.
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Post, "/api/admin/territory-changes", change))
+        {
+            await AssertProblemAsync(response, 422, "territories");
+        }
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Put, "/api/admin/codelists/FED_TEST",
+            new { code = "FED_TEST", name = "Phân tổ thử", nameEn = "Test breakdown", codes = new[] { new { code = "A", name = "Loại A", nameEn = "Kind A" } } }))
+        {
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Put, "/api/admin/categories/FED_CAT",
+            new { code = "FED_CAT", name = "Nhóm thử", nameEn = "Test category", order = 99 }))
+        {
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+        using (var response = await parentAdmin.SendAsync(HttpMethod.Put, "/api/admin/codelists/OTHER", new { code = "FED_TEST", name = "x", nameEn = "x", codes = Array.Empty<object>() }))
+        {
+            await AssertProblemAsync(response, 400, "code");
+        }
+
+        // Before the child follows: it does not know the new commune.
+        Assert.Null(child.Services.GetRequiredService<Nris.Server.Catalogue.CatalogueState>().Current.Territories.Find(merged, new DateOnly(2026, 8, 1)));
+
+        var subscription = Subscription(child, parent, key, parentPem);
+        while (await subscription.SyncOnceAsync(Ct))
+        {
+        }
+        var status = await childAdmin.GetJsonAsync("/api/admin/federation/catalogue");
+        Assert.True(status.GetProperty("state").GetString() == "ok", status.GetRawText());
+        var applied = status.GetProperty("changes").EnumerateArray().ToList();
+        Assert.All(applied, c => Assert.Equal("applied", c.GetProperty("outcome").GetString()));
+        Assert.Equal(["category.changed", "codelist.changed", "territory.changed"], applied.Select(c => c.GetProperty("change").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(status.GetProperty("parentHead").GetInt64(), status.GetProperty("appliedSequence").GetInt64());
+
+        // The child's catalogue now has the parent's map, codelist and category.
+        var catalogue = child.Services.GetRequiredService<Nris.Server.Catalogue.CatalogueState>().Current;
+        Assert.Equal("Xã Hợp Nhất", catalogue.Territories.Find(merged, new DateOnly(2026, 8, 1))!.Name);
+        Assert.Equal(new DateOnly(2026, 6, 30), catalogue.Territories.Find(a, new DateOnly(2026, 6, 30))!.Validity.To);
+        Assert.Null(catalogue.Territories.Find(b, new DateOnly(2026, 7, 1)));
+        Assert.Equal(2, catalogue.Territories.Predecessors(catalogue.Territories.Find(merged, new DateOnly(2026, 8, 1))!).Count);
+        Assert.Equal(merged, catalogue.Organizations.Find("UBND." + merged, new DateOnly(2026, 8, 1))!.TerritoryCode);
+        Assert.Equal("Kind A", catalogue.Codelists["FED_TEST"].Codes.Single().NameEn);
+        Assert.Equal(99, catalogue.Categories["FED_CAT"].Order);
+        // The same survives a restart of the child: it was stored, not only swapped in memory.
+        await using (var scope = child.Services.CreateAsyncScope())
+        {
+            var stored = await new CatalogueStore(scope.ServiceProvider.GetRequiredService<NrisDbContext>()).LoadAsync(Ct);
+            Assert.Contains(stored.Territories, t => t.Code == merged);
+            Assert.Contains(stored.Territories, t => t.Code == b && t.Validity.To == new DateOnly(2026, 6, 30));
+            Assert.Contains(stored.OrganizationSuccessions, s => s.ToCode == "UBND." + merged);
+            Assert.Contains(stored.Codelists, c => c.Code == "FED_TEST");
+            var entries = await scope.ServiceProvider.GetRequiredService<NrisDbContext>().LedgerEntries.AsNoTracking()
+                .Where(e => e.Kind == LedgerEntryKind.CatalogueChanged && e.Actor.StartsWith("federation:parent#")).ToListAsync(Ct);
+            Assert.Equal(3, entries.Count);
+        }
+
+        // The child's aggregates use the new map as now: the merged commune holds what its two predecessors reported,
+        // while as then each old commune keeps its own figure.
+        var territoryChange = applied.Single(c => c.GetProperty("change").GetString() == "territory.changed").GetProperty("localSequence").GetInt64();
+        await child.Services.GetRequiredService<Nris.Server.Aggregation.AggregationProjection>().WaitForAsync(territoryChange, Ct);
+        var asNow = await childAdmin.GetJsonAsync($"/api/data/cell?indicator=HOUSEHOLDS&territory={merged}&period=2025-Q4&source=KTXH-XA-QUY&mode=asNow&asOf=2026-08-01");
+        Assert.Equal(2001m, asNow.GetProperty("value").GetProperty("value").GetDecimal());
+        var asThen = await childAdmin.GetJsonAsync($"/api/data/cell?indicator=HOUSEHOLDS&territory={a}&period=2025-Q4&source=KTXH-XA-QUY");
+        Assert.Equal(1000m, asThen.GetProperty("value").GetProperty("value").GetDecimal());
+
+        // Nothing more to follow: another pass applies nothing twice.
+        Assert.False(await subscription.SyncOnceAsync(Ct));
+        Assert.Equal(3, (await childAdmin.GetJsonAsync("/api/admin/federation/catalogue")).GetProperty("changes").GetArrayLength());
     }
 
     private static CatalogueSubscription Subscription(NrisServerFixture child, NrisServerFixture parent, string key, string parentPem)

@@ -87,6 +87,12 @@ public sealed class AnomalyTests
             Assert.Equal(hanoiSequence, provenance.GetProperty("from").GetProperty("ledgerSequence").GetInt64());
         }
 
+        // The combined score finds it too, and says what it expected and how noisy the series is.
+        var expected = Assert.Single(flags, f => f.GetProperty("detector").GetString() == Detectors.ExpectedValue && f.GetProperty("reporter").GetString() == Hanoi);
+        Assert.Equal(("2025-M04", "RETAIL_SALES", inflated), (expected.GetProperty("period").GetString(), expected.GetProperty("indicator").GetString(), expected.GetProperty("value").GetDecimal()));
+        Assert.Contains("from the expected", expected.GetProperty("explanationEn").GetString(), StringComparison.Ordinal);
+        Assert.Contains("mức dự kiến", expected.GetProperty("explanationVi").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("/api/provenance?indicator=RETAIL_SALES&territory=01&period=2025-M04", expected.GetProperty("evidenceLink").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(flags, f => f.GetProperty("reporter").GetString() == Hanoi && f.GetProperty("indicator").GetString() != "RETAIL_SALES");
         var copied = Assert.Single(flags, f => f.GetProperty("detector").GetString() == Detectors.CopiedForward);
         Assert.Equal((Hcmc, "2025-M05"), (copied.GetProperty("reporter").GetString(), copied.GetProperty("period").GetString()));
@@ -112,7 +118,7 @@ public sealed class AnomalyTests
 
         // Scope: each reporter sees its own province's flags only; the other provinces' stay hidden.
         var hanoiSees = (await hanoi.GetJsonAsync(url)).EnumerateArray().ToList();
-        Assert.Equal(3, hanoiSees.Count);
+        Assert.Equal(4, hanoiSees.Count);
         Assert.All(hanoiSees, f => Assert.Equal(Hanoi, f.GetProperty("reporter").GetString()));
         var hcmcSees = (await hcmc.GetJsonAsync("/api/oversight/anomalies")).EnumerateArray().ToList();
         Assert.All(hcmcSees, f => Assert.Equal(Hcmc, f.GetProperty("reporter").GetString()));
@@ -153,7 +159,7 @@ public sealed class AnomalyTests
         var haiPhongFlags = (await vpcp.GetJsonAsync(url + "&reporter=" + HaiPhong)).EnumerateArray().ToList();
         Assert.Equal(flags.Count(f => f.GetProperty("reporter").GetString() == HaiPhong), haiPhongFlags.Count);
         Assert.All(haiPhongFlags, f => Assert.Equal(HaiPhong, f.GetProperty("reporter").GetString()));
-        Assert.Equal(3, (await vpcp.GetJsonAsync(url + "&period=2025-M04")).GetArrayLength());
+        Assert.Equal(4, (await vpcp.GetJsonAsync(url + "&period=2025-M04")).GetArrayLength());
         var unlimited = $"/api/oversight/anomalies?regime={Regime}";
         Assert.Equal(2, (await vpcp.GetJsonAsync(unlimited + "&take=2")).GetArrayLength());
         Assert.Equal(flags.Count, (await vpcp.GetJsonAsync("/api/oversight/anomalies")).GetArrayLength());
@@ -167,7 +173,7 @@ public sealed class AnomalyTests
         await SubmitAsync(hanoi, Hanoi, "2025-M04", new { values = Values(april), baseVersion = 1, reason = "Sửa số liệu / corrected" }, "revise");
         var after = (await vpcp.GetJsonAsync(url)).EnumerateArray().ToList();
         Assert.DoesNotContain(after, f => f.GetProperty("reporter").GetString() == Hanoi);
-        Assert.Equal(flags.Count - 3, after.Count);
+        Assert.Equal(flags.Count - 4, after.Count);
     }
 
     // Steady 7 % a year for every province, each at its own size, with ±0.4 % noise: what a clean history looks like to
