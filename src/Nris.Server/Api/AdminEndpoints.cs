@@ -84,13 +84,13 @@ public static class AdminEndpoints
         var result = await accounts.CreateUserAsync(scope, request.UserName.Trim(), request.DisplayName, request.OrganizationCode.Trim(), grants, ct);
         return result.Outcome == AccountOutcome.Done
             ? TypedResults.Created("/api/admin/users/" + result.Value!.Item.Id, new UserWithPasswordDto(result.Value.Item, result.Value.Secret))
-            : Failure(result.Outcome, result.Errors, request.UserName);
+            : Failure(result.Outcome, result, request.UserName);
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> SetDisabledAsync(string id, bool disabled, AccessScope scope, Accounts accounts, CancellationToken ct)
     {
         var result = await accounts.SetDisabledAsync(scope, id, disabled, ct);
-        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : Failure(result.Outcome, result.Errors, id);
+        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : Failure(result.Outcome, result, id);
     }
 
     private static async Task<Results<Ok<UserWithPasswordDto>, ProblemHttpResult>> ResetPasswordAsync(string id, AccessScope scope, Accounts accounts, CancellationToken ct)
@@ -98,7 +98,7 @@ public static class AdminEndpoints
         var result = await accounts.ResetPasswordAsync(scope, id, ct);
         return result.Outcome == AccountOutcome.Done
             ? TypedResults.Ok(new UserWithPasswordDto(result.Value!.Item, result.Value.Secret))
-            : Failure(result.Outcome, result.Errors, id);
+            : Failure(result.Outcome, result, id);
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> SetGrantsAsync(
@@ -116,7 +116,7 @@ public static class AdminEndpoints
         }
 
         var result = await accounts.SetGrantsAsync(scope, id, grants, ct);
-        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : Failure(result.Outcome, result.Errors, id);
+        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : Failure(result.Outcome, result, id);
     }
 
     private static async Task<Ok<ListDto<ClientDto>>> ListClientsAsync(AccessScope scope, Accounts accounts, CancellationToken ct)
@@ -144,13 +144,13 @@ public static class AdminEndpoints
             request.ExpiresInDays, NrisClaims.ActorName(context.User), ct);
         return result.Outcome == AccountOutcome.Done
             ? TypedResults.Created("/api/admin/clients/" + result.Value!.Item.Id, new ClientWithKeyDto(result.Value.Item, result.Value.Secret))
-            : Failure(result.Outcome, result.Errors, request.Name ?? "");
+            : Failure(result.Outcome, result, request.Name ?? "");
     }
 
     private static async Task<Results<Ok<ClientDto>, ProblemHttpResult>> RevokeClientAsync(string id, AccessScope scope, Accounts accounts, CancellationToken ct)
     {
         var result = await accounts.RevokeClientAsync(scope, id, ct);
-        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : ClientFailure(result.Outcome, result.Errors, id);
+        return result.Outcome == AccountOutcome.Done ? TypedResults.Ok(result.Value!) : ClientFailure(result.Outcome, result, id);
     }
 
     private static async Task<Results<Ok<ClientWithKeyDto>, ProblemHttpResult>> RotateClientAsync(string id, AccessScope scope, Accounts accounts, CancellationToken ct)
@@ -158,7 +158,7 @@ public static class AdminEndpoints
         var result = await accounts.RotateClientAsync(scope, id, ct);
         return result.Outcome == AccountOutcome.Done
             ? TypedResults.Ok(new ClientWithKeyDto(result.Value!.Item, result.Value.Secret))
-            : ClientFailure(result.Outcome, result.Errors, id);
+            : ClientFailure(result.Outcome, result, id);
     }
 
     private static bool TryGrants(IReadOnlyList<GrantInput>? inputs, string defaultOrganization, out List<Grant> grants,
@@ -189,18 +189,18 @@ public static class AdminEndpoints
 
     private static ProblemHttpResult UserNotFound(string id) => Problems.NotFound("User", id, "Người dùng");
 
-    private static ProblemHttpResult Failure(AccountOutcome outcome, IReadOnlyList<string>? errors, string what) => outcome switch
+    private static ProblemHttpResult Failure<T>(AccountOutcome outcome, AccountResult<T> result, string what) => outcome switch
     {
         AccountOutcome.NotFound => UserNotFound(what),
         AccountOutcome.Forbidden => Forbidden(),
-        _ => Invalid(errors),
+        _ => Invalid(result.Errors, result.ErrorsVi),
     };
 
-    private static ProblemHttpResult ClientFailure(AccountOutcome outcome, IReadOnlyList<string>? errors, string id) => outcome switch
+    private static ProblemHttpResult ClientFailure<T>(AccountOutcome outcome, AccountResult<T> result, string id) => outcome switch
     {
         AccountOutcome.NotFound => Problems.NotFound("API client", id, "Ứng dụng khách API"),
         AccountOutcome.Forbidden => Forbidden(),
-        _ => Invalid(errors),
+        _ => Invalid(result.Errors, result.ErrorsVi),
     };
 
     public static ProblemHttpResult Forbidden() =>
@@ -208,8 +208,13 @@ public static class AdminEndpoints
             "This is outside your administrative scope or above your own rights.",
             "Việc này nằm ngoài phạm vi quản trị hoặc vượt quá quyền của bạn.");
 
-    private static ProblemHttpResult Invalid(IReadOnlyList<string>? errors) =>
-        Problems.Create(400, "bad-request", "Invalid request", "Yêu cầu không hợp lệ",
-            string.Join(" ", errors ?? []), string.Join(" ", errors ?? []),
-            [.. (errors ?? []).Select(e => new ProblemError("request", e, e))]);
+    // English and Vietnamese one for one; an error known only in English is given in English in both.
+    private static ProblemHttpResult Invalid(IReadOnlyList<string>? errors, IReadOnlyList<string>? errorsVi)
+    {
+        var en = errors ?? [];
+        var vi = errorsVi is { } v && v.Count == en.Count ? v : en;
+        return Problems.Create(400, "bad-request", "Invalid request", "Yêu cầu không hợp lệ",
+            string.Join(" ", en), string.Join(" ", vi),
+            [.. en.Select((e, i) => new ProblemError("request", e, vi[i]))]);
+    }
 }

@@ -164,7 +164,7 @@ public static class AuthEndpoints
         var changed = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
         if (!changed.Succeeded)
         {
-            var errors = changed.Errors.Select(e => new ProblemError("newPassword", e.Description, e.Description)).ToList();
+            var errors = changed.Errors.Select(e => new ProblemError(IdentityMessages.PasswordField(e), e.Description, IdentityMessages.Vi(e))).ToList();
             return Problems.Create(400, "password-rejected", "Password not changed", "Không đổi được mật khẩu",
                 "The current password is wrong or the new one does not meet the password policy.",
                 "Mật khẩu hiện tại không đúng hoặc mật khẩu mới không đạt yêu cầu.", errors);

@@ -19,7 +19,12 @@ public enum AccountOutcome
     Invalid,
 }
 
-public sealed record AccountResult<T>(AccountOutcome Outcome, T? Value = default, IReadOnlyList<string>? Errors = null);
+/// <summary>The outcome of an account operation, its value when done, and what was wrong when invalid.</summary>
+/// <param name="Outcome">Done, not found, forbidden or invalid.</param>
+/// <param name="Value">The result when done.</param>
+/// <param name="Errors">What was wrong, in English.</param>
+/// <param name="ErrorsVi">The same in Vietnamese, one for one; null when only English is known.</param>
+public sealed record AccountResult<T>(AccountOutcome Outcome, T? Value = default, IReadOnlyList<string>? Errors = null, IReadOnlyList<string>? ErrorsVi = null);
 
 public sealed record UserDto(
     string Id, string UserName, string DisplayName, string OrganizationCode, IReadOnlyList<string> Grants,
@@ -81,7 +86,7 @@ public sealed class Accounts(
         var today = VietnamTime.Today(clock);
         if (catalogue.Current.Organizations.Find(organizationCode, today) is null)
         {
-            return new(AccountOutcome.Invalid, Errors: [$"Organization '{organizationCode}' does not exist today."]);
+            return new(AccountOutcome.Invalid, Errors: [$"Organization '{organizationCode}' does not exist today."], ErrorsVi: [$"Đơn vị '{organizationCode}' không tồn tại vào hôm nay."]);
         }
 
         if (!scope.CanAdminister(organizationCode) || grants.Any(g => !scope.CanGive(g)))
@@ -91,7 +96,7 @@ public sealed class Accounts(
 
         if (grants.FirstOrDefault(g => catalogue.Current.Organizations.Find(g.OrganizationCode, today) is null) is { } bad)
         {
-            return new(AccountOutcome.Invalid, Errors: [$"Organization '{bad.OrganizationCode}' of a grant does not exist today."]);
+            return new(AccountOutcome.Invalid, Errors: [$"Organization '{bad.OrganizationCode}' of a grant does not exist today."], ErrorsVi: [$"Đơn vị '{bad.OrganizationCode}' của một quyền được cấp không tồn tại vào hôm nay."]);
         }
 
         password ??= Secrets.Password();
@@ -107,7 +112,7 @@ public sealed class Accounts(
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
-            return new(AccountOutcome.Invalid, Errors: [.. created.Errors.Select(e => e.Description)]);
+            return new(AccountOutcome.Invalid, Errors: [.. created.Errors.Select(e => e.Description)], ErrorsVi: [.. created.Errors.Select(IdentityMessages.Vi)]);
         }
 
         db.UserGrants.AddRange(grants.Select(g => ToEntity(user.Id, g)));
@@ -145,7 +150,7 @@ public sealed class Accounts(
         var reset = await users.ResetPasswordAsync(user, token, password);
         if (!reset.Succeeded)
         {
-            return new(AccountOutcome.Invalid, Errors: [.. reset.Errors.Select(e => e.Description)]);
+            return new(AccountOutcome.Invalid, Errors: [.. reset.Errors.Select(e => e.Description)], ErrorsVi: [.. reset.Errors.Select(IdentityMessages.Vi)]);
         }
 
         user.MustChangePassword = true;
@@ -200,12 +205,12 @@ public sealed class Accounts(
     {
         if (catalogue.Current.Organizations.Find(grant.OrganizationCode, VietnamTime.Today(clock)) is null)
         {
-            return new(AccountOutcome.Invalid, Errors: [$"Organization '{grant.OrganizationCode}' does not exist today."]);
+            return new(AccountOutcome.Invalid, Errors: [$"Organization '{grant.OrganizationCode}' does not exist today."], ErrorsVi: [$"Đơn vị '{grant.OrganizationCode}' không tồn tại vào hôm nay."]);
         }
 
         if (grant.Role is Role.SystemAdministrator or Role.AgencyAdministrator)
         {
-            return new(AccountOutcome.Invalid, Errors: ["A machine client cannot be an administrator."]);
+            return new(AccountOutcome.Invalid, Errors: ["A machine client cannot be an administrator."], ErrorsVi: ["Ứng dụng khách không thể là quản trị viên."]);
         }
 
         if (!scope.CanAdminister(grant.OrganizationCode) || !scope.CanGive(grant))
@@ -215,7 +220,7 @@ public sealed class Accounts(
 
         if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || expiresInDays is <= 0 or > 3650)
         {
-            return new(AccountOutcome.Invalid, Errors: ["A name (up to 256 characters) is required; expiry is 1 to 3650 days."]);
+            return new(AccountOutcome.Invalid, Errors: ["A name (up to 256 characters) is required; expiry is 1 to 3650 days."], ErrorsVi: ["Cần có tên (tối đa 256 ký tự); thời hạn từ 1 đến 3650 ngày."]);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -264,7 +269,7 @@ public sealed class Accounts(
 
         if (client.RevokedAt is not null)
         {
-            return new(AccountOutcome.Invalid, Errors: ["A revoked client cannot get a new key."]);
+            return new(AccountOutcome.Invalid, Errors: ["A revoked client cannot get a new key."], ErrorsVi: ["Ứng dụng khách đã bị thu hồi không thể nhận khóa mới."]);
         }
 
         var (key, hash) = Secrets.NewKey(client.Id);

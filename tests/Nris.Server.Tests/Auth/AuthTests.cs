@@ -65,7 +65,22 @@ public sealed class AuthTests(NrisServerFixture server)
             {
                 var problem = await session.PostJsonAsync("/api/auth/change-password", new { currentPassword = password, newPassword = weak }, 400);
                 Assert.Equal("https://nris.example/problems/password-rejected", problem.GetProperty("type").GetString());
+                // Each broken rule in both languages, on the new password: the Vietnamese is not Identity's English.
+                var errors = problem.GetProperty("errors").EnumerateArray().ToList();
+                Assert.NotEmpty(errors);
+                Assert.All(errors, e =>
+                {
+                    Assert.Equal("newPassword", e.GetProperty("field").GetString());
+                    Assert.StartsWith("Mật khẩu", e.GetProperty("messageVi").GetString(), StringComparison.Ordinal);
+                    Assert.NotEqual(e.GetProperty("messageEn").GetString(), e.GetProperty("messageVi").GetString());
+                });
             }
+
+            // A wrong current password is said of the current password.
+            var wrong = await session.PostJsonAsync("/api/auth/change-password", new { currentPassword = password + "x", newPassword = "Another-Password-2" }, 400);
+            var mismatch = Assert.Single(wrong.GetProperty("errors").EnumerateArray());
+            Assert.Equal("currentPassword", mismatch.GetProperty("field").GetString());
+            Assert.Equal("Mật khẩu hiện tại không đúng.", mismatch.GetProperty("messageVi").GetString());
         }
     }
 

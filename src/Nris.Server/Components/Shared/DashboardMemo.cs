@@ -37,24 +37,72 @@ public static class DashboardMemo
                scope.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + (scope.IsAuthenticated ? "" : "#anonymous");
     }
 
+    /// <summary>How a value was obtained.</summary>
+    public enum Outcome
+    {
+        /// <summary>Kept from an earlier view at the same state of the data.</summary>
+        Hit,
+
+        /// <summary>Brought forward from an earlier state by an incremental update.</summary>
+        Updated,
+
+        /// <summary>Computed from scratch.</summary>
+        Computed,
+    }
+
     /// <summary>The value for <paramref name="key"/> if it was computed at <paramref name="stamp"/>, else computes and keeps it.</summary>
     public static async Task<(T Value, bool Computed)> GetOrComputeAsync<T>(object owner, string key, Stamp stamp, Func<Task<T>> compute)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(compute);
+        var (value, outcome) = await GetOrUpdateAsync(owner, key, stamp, compute, (_, _) => Task.FromResult<T?>(null));
+        return (value, outcome != Outcome.Hit);
+    }
+
+    /// <summary>
+    /// The value for <paramref name="key"/> at <paramref name="stamp"/>: kept if it was computed there; else, when an
+    /// earlier one is kept, <paramref name="update"/> brings it forward (given it and its stamp; null means it cannot);
+    /// else <paramref name="compute"/> computes it afresh.
+    /// </summary>
+    public static async Task<(T Value, Outcome Outcome)> GetOrUpdateAsync<T>(
+        object owner, string key, Stamp stamp, Func<Task<T>> compute, Func<T, Stamp, Task<T?>> update)
+        where T : class
+    {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(compute);
+        ArgumentNullException.ThrowIfNull(update);
         var table = Tables.GetValue(owner, _ => new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal));
-        if (table.TryGetValue(key, out var entry) && entry.Stamp.Matches(stamp) && entry.Value is T kept)
+        T? value = null;
+        var outcome = Outcome.Computed;
+        if (table.TryGetValue(key, out var entry) && entry.Value is T kept)
         {
-            return (kept, false);
+            if (entry.Stamp.Matches(stamp))
+            {
+                return (kept, Outcome.Hit);
+            }
+
+            value = await update(kept, entry.Stamp);
+            outcome = Outcome.Updated;
         }
 
-        var value = await compute();
+        if (value is null)
+        {
+            value = await compute();
+            outcome = Outcome.Computed;
+        }
+
         if (table.Count >= MaxEntries)
         {
             table.Clear();
         }
-        table[key] = new Entry(stamp, value);
-        return (value, true);
+
+        // Two views racing at different states: the later state wins the slot.
+        table.AddOrUpdate(key, new Entry(stamp, value), (_, old) => Later(old.Stamp, stamp) ? old : new Entry(stamp, value));
+        return (value, outcome);
     }
+
+    private static bool Later(Stamp kept, Stamp candidate) =>
+        ReferenceEquals(kept.Catalogue, candidate.Catalogue) && kept.Day == candidate.Day &&
+        kept.AggregatesSequence >= candidate.AggregatesSequence && kept.ComplianceSequence >= candidate.ComplianceSequence &&
+        !kept.Matches(candidate);
 }

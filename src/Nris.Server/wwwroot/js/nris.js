@@ -131,6 +131,17 @@
     renderAll();
     showWall();
     document.body.dataset.liveVersion = String((Number(document.body.dataset.liveVersion) || 0) + 1);
+    followUpdating();
+  }
+
+  // A panel the server marked as still updating (data-nris-updating: it showed the figures of an earlier state rather
+  // than keep the page waiting) is read again shortly, a bounded number of times.
+  let updatingRetries = 0;
+  function followUpdating() {
+    if (!document.querySelector('[data-live-region] [data-nris-updating]')) { updatingRetries = 0; return; }
+    if (updatingRetries >= 10) return;
+    updatingRetries++;
+    setTimeout(() => { refreshLive().catch(() => {}); }, 2000);
   }
 
   async function startLive() {
@@ -373,7 +384,7 @@
   function start() { renderAll(); startWall(); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
-  window.addEventListener('load', () => { startLive().catch(() => { document.body.dataset.live = 'failed'; }); });
+  window.addEventListener('load', () => { startLive().catch(() => { document.body.dataset.live = 'failed'; }); followUpdating(); });
 
   window.nris = { chart, png, renderAll, chartById: (id, option) => chart(document.getElementById(id), option) };
 })();
