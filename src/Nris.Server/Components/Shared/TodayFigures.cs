@@ -26,7 +26,10 @@ public sealed class TodayFigures
         Evaluated = evaluated;
         LateByRegime = lateByRegime;
         Targets = targets;
-        Tiles = [.. evaluated.OfType<Tile>().Take(TodayCalculator.TileCount)];
+        // The freshest figures first (the latest period's end), the catalogue's order among equals: a leader sees what
+        // has just arrived, not whichever indicators happen to come first in the catalogue.
+        Tiles = [.. evaluated.OfType<Tile>().Select((t, i) => (t, i)).OrderByDescending(x => x.t.Period.End).ThenBy(x => x.i)
+            .Select(x => x.t).Take(TodayCalculator.TileCount)];
         Late = [.. lateByRegime.Values.SelectMany(l => l).OrderBy(l => l.Deadline).ThenBy(l => l.Reporter, StringComparer.Ordinal)
             .ThenBy(l => l.Regime, StringComparer.Ordinal).ThenBy(l => l.Period.ToString(), StringComparer.Ordinal)];
     }
@@ -37,13 +40,13 @@ public sealed class TodayFigures
     /// <summary>The indicators the caller may see, in the order tiles are looked for.</summary>
     public IReadOnlyList<Indicator> Candidates { get; }
 
-    /// <summary>The tile of each of the first candidates looked at (null: no value in the last periods).</summary>
+    /// <summary>The tile of each candidate (null: no value in the last periods).</summary>
     public IReadOnlyList<Tile?> Evaluated { get; }
 
     /// <summary>The late reports of each regime in scope.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LateReport>> LateByRegime { get; }
 
-    /// <summary>The first <see cref="TodayCalculator.TileCount"/> tiles.</summary>
+    /// <summary>The <see cref="TodayCalculator.TileCount"/> tiles with the latest periods.</summary>
     public IReadOnlyList<Tile> Tiles { get; }
 
     /// <summary>Every late report, earliest deadline first.</summary>
@@ -72,8 +75,7 @@ public sealed class TodayCalculator(
     public TodayFigures Compute(DashboardMemo.Stamp stamp)
     {
         var candidates = Candidates();
-        var evaluated = new List<Tile?>();
-        Extend(candidates, evaluated);
+        List<Tile?> evaluated = [.. candidates.Select(i => _dash.Tile(i, territory, today))];
         var late = new Dictionary<string, IReadOnlyList<LateReport>>(StringComparer.Ordinal);
         foreach (var code in LateRegimes())
         {
@@ -97,34 +99,9 @@ public sealed class TodayCalculator(
             return null;
         }
 
-        // Tiles: the candidates looked at stay in the same order; a touched one is looked at again, and when fewer than
-        // TileCount remain, the search goes on where it stopped — exactly where a fresh computation would stop.
-        var evaluated = new List<Tile?>(previous.Evaluated.Count);
-        for (var i = 0; i < previous.Evaluated.Count; i++)
-        {
-            var indicator = previous.Candidates[i];
-            evaluated.Add(changes.TouchesIndicator(indicator.Code) ? _dash.Tile(indicator, territory, today) : previous.Evaluated[i]);
-        }
-
-        var found = evaluated.Count(t => t is not null);
-        if (found > TileCount)
-        {
-            // A touched indicator now has a tile: a fresh computation stops at the TileCount-th.
-            var keep = 0;
-            for (var seen = 0; keep < evaluated.Count && seen < TileCount; keep++)
-            {
-                if (evaluated[keep] is not null)
-                {
-                    seen++;
-                }
-            }
-
-            evaluated.RemoveRange(keep, evaluated.Count - keep);
-        }
-        else
-        {
-            Extend(previous.Candidates, evaluated);
-        }
+        // Tiles: every candidate has been looked at; a touched one is looked at again.
+        List<Tile?> evaluated = [.. previous.Evaluated.Select((tile, i) =>
+            changes.TouchesIndicator(previous.Candidates[i].Code) ? _dash.Tile(previous.Candidates[i], territory, today) : tile)];
 
         var late = new Dictionary<string, IReadOnlyList<LateReport>>(previous.LateByRegime, StringComparer.Ordinal);
         foreach (var code in changes.Regimes)
@@ -146,21 +123,6 @@ public sealed class TodayCalculator(
             .Where(scope.CanReadRegime)
             .SelectMany(r => r.Rows.Select(row => row.IndicatorCode)).Distinct(StringComparer.Ordinal)
             .Select(code => catalogue.Indicators.GetValueOrDefault(code)).OfType<Indicator>()];
-
-    // Looks at further candidates until TileCount tiles are found or none is left.
-    private void Extend(IReadOnlyList<Indicator> candidates, List<Tile?> evaluated)
-    {
-        var found = evaluated.Count(t => t is not null);
-        while (found < TileCount && evaluated.Count < candidates.Count)
-        {
-            var tile = _dash.Tile(candidates[evaluated.Count], territory, today);
-            evaluated.Add(tile);
-            if (tile is not null)
-            {
-                found++;
-            }
-        }
-    }
 
     private IEnumerable<string> LateRegimes() =>
         compliance.IsReady
