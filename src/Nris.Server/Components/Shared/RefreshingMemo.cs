@@ -8,8 +8,9 @@ namespace Nris.Server.Components.Shared;
 /// regime's stored values after each of its reports). Kept per key and per state of the data like
 /// <see cref="DashboardMemo"/>, but a view at a newer state does not wait for it longer than a budget: it starts one
 /// refresh (at most one at a time per key, on the thread pool; the budget counts from its start) and, if that is not done within the budget, shows the
-/// value of the earlier state, marked as not current, so the page can say "updating" and read itself again. The
-/// first view of a key has nothing earlier and waits.
+/// value of the earlier state, marked as not current, so the page can say "updating" and read itself again. When the
+/// key's last refresh took longer than the budget, the earlier value is shown without waiting. The first view of a key
+/// has nothing earlier and waits.
 /// </summary>
 public static class RefreshingMemo
 {
@@ -22,6 +23,7 @@ public static class RefreshingMemo
         public object? Value;
         public Task<object>? Running;
         public long RunningSince;
+        public TimeSpan LastDuration;
     }
 
     /// <summary>
@@ -57,6 +59,13 @@ public static class RefreshingMemo
             }
 
             refresh = slot.Running;
+            // A refresh that took longer than the whole budget last time will not finish within it now: show the
+            // earlier value at once rather than wait for nothing.
+            if (slot.LastDuration > budget)
+            {
+                budget = TimeSpan.Zero;
+            }
+
             // The budget counts from the start of the refresh: a view that finds one already running waits only for
             // what is left of it, so views during a long refresh do not each wait the whole budget.
             budget -= System.Diagnostics.Stopwatch.GetElapsedTime(slot.RunningSince);
@@ -95,6 +104,7 @@ public static class RefreshingMemo
             lock (slot.Gate)
             {
                 slot.Running = null;
+                slot.LastDuration = System.Diagnostics.Stopwatch.GetElapsedTime(slot.RunningSince);
             }
         }
     }
