@@ -1,8 +1,12 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Nris.Core.Catalogue;
 using Nris.Core.Oversight;
 using Nris.Core.Periods;
 using Nris.Core.Security;
 using Nris.Server.Catalogue;
+using Nris.Storage;
 
 namespace Nris.Server.Oversight;
 
@@ -37,12 +41,26 @@ public sealed record ComplianceMatrixDto(
     IReadOnlyList<ComplianceRowDto> Reporters, RatesDto Totals);
 
 /// <summary>Rates of one regime in one organization's scorecard.</summary>
-public sealed record ScorecardRegimeDto(string Regime, string Name, string NameEn, RatesDto Rates, int RevisionsAfterAcceptance, int ReturnedCount);
+public sealed record ScorecardRegimeDto(string Regime, string Name, string NameEn, RatesDto Rates, int RevisionsAfterAcceptance, int ReturnedCount)
+{
+    /// <summary>Report versions of the year sent with at least one explained validation warning.</summary>
+    public int VersionsWithExplainedWarnings { get; init; }
+
+    /// <summary>Explanations of validation warnings carried by those versions.</summary>
+    public int ExplainedWarnings { get; init; }
+}
 
 /// <summary>An organization's reporting record over a year, across every regime it reports under.</summary>
 public sealed record ScorecardDto(
     string Organization, string Name, string NameEn, int Year, DateTimeOffset AsOf, RatesDto Totals,
-    int RevisionsAfterAcceptance, int ReturnedCount, IReadOnlyList<ScorecardRegimeDto> Regimes);
+    int RevisionsAfterAcceptance, int ReturnedCount, IReadOnlyList<ScorecardRegimeDto> Regimes)
+{
+    /// <summary>Report versions of the year, over the listed regimes, sent with at least one explained validation warning.</summary>
+    public int VersionsWithExplainedWarnings { get; init; }
+
+    /// <summary>Explanations of validation warnings carried by those versions.</summary>
+    public int ExplainedWarnings { get; init; }
+}
 
 /// <summary>One regime's rates over a year, for the list of regimes.</summary>
 public sealed record RegimeRatesDto(string Regime, string Name, string NameEn, RatesDto Rates, IReadOnlyList<PeriodRatesDto> Trend);
@@ -58,7 +76,8 @@ public sealed record PeriodRatesDto(string Period, RatesDto Rates);
 /// A caller sees an expected report when it may read the regime's classification and either the reporter (its grant's
 /// subtree holds the reporter) or the regime's single recipient (the recipient chases its reporters).
 /// </remarks>
-public sealed class ComplianceService(CatalogueState catalogue, ComplianceProjection projection, TimeProvider clock)
+public sealed class ComplianceService(
+    CatalogueState catalogue, ComplianceProjection projection, TimeProvider clock, IDbContextFactory<NrisDbContext> contexts)
 {
     /// <summary>Whether the view is built.</summary>
     public bool IsReady => projection.IsReady;
@@ -149,6 +168,93 @@ public sealed class ComplianceService(CatalogueState catalogue, ComplianceProjec
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The scorecard with "validation warnings explained": for each listed regime, the report versions of the year
+    /// that the organization sent with explanations of warnings, and how many explanations. A report cannot be sent
+    /// while a warning is unexplained, so these are the versions that were sent with warnings. The explanations are
+    /// read from each version's ledger entry (the canonical document's <c>explanations</c>, its first member).
+    /// </summary>
+    public async Task<ScorecardDto?> ScorecardAsync(AccessScope scope, string organizationCode, int year, CancellationToken ct)
+    {
+        if (Scorecard(scope, organizationCode, year) is not { } card)
+        {
+            return null;
+        }
+
+        var regimeCodes = card.Regimes.Select(r => r.Regime).ToList();
+        var prefix = year.ToString("D4", CultureInfo.InvariantCulture);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await (from v in db.ReportVersions.AsNoTracking()
+                          join rep in db.Reports.AsNoTracking() on v.ReportId equals rep.Id
+                          join e in db.LedgerEntries.AsNoTracking() on v.LedgerSequence equals e.Sequence
+                          where rep.ReporterCode == organizationCode && regimeCodes.Contains(rep.RegimeCode) && rep.Period.StartsWith(prefix)
+                          select new { rep.RegimeCode, rep.Period, e.Payload }).ToListAsync(ct);
+        var byRegime = new Dictionary<string, (int Versions, int Explanations)>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!Period.TryParse(row.Period, out var period) || period.Year != year || ExplanationCount(row.Payload) is not (> 0 and var n))
+            {
+                continue;
+            }
+
+            var (versions, explanations) = byRegime.GetValueOrDefault(row.RegimeCode);
+            byRegime[row.RegimeCode] = (versions + 1, explanations + n);
+        }
+
+        return card with
+        {
+            Regimes = [.. card.Regimes.Select(r => byRegime.TryGetValue(r.Regime, out var c)
+                ? r with { VersionsWithExplainedWarnings = c.Versions, ExplainedWarnings = c.Explanations }
+                : r)],
+            VersionsWithExplainedWarnings = byRegime.Values.Sum(c => c.Versions),
+            ExplainedWarnings = byRegime.Values.Sum(c => c.Explanations),
+        };
+    }
+
+    /// <summary>The number of elements of a submission document's top-level <c>explanations</c> array; 0 when it has none or is not one.</summary>
+    internal static int ExplanationCount(byte[] payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return 0;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isExplanations = reader.ValueTextEquals("explanations"u8);
+                reader.Read();
+                if (!isExplanations)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return 0;
+                }
+
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    count++;
+                    reader.Skip();
+                }
+
+                return count;
+            }
+
+            return 0;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The scorecard of <paramref name="organizationCode"/> for <paramref name="year"/>; null when the caller may not read it.</summary>

@@ -378,8 +378,8 @@ public static class OversightEndpoints
             : problem;
     }
 
-    private static Results<Ok<ScorecardDto>, ProblemHttpResult> Scorecard(
-        string organization, string? year, AccessScope access, ComplianceService compliance, TimeProvider clock)
+    private static async Task<Results<Ok<ScorecardDto>, ProblemHttpResult>> Scorecard(
+        string organization, string? year, AccessScope access, ComplianceService compliance, TimeProvider clock, CancellationToken ct)
     {
         if (NotReady(compliance) is { } notReady)
         {
@@ -391,7 +391,7 @@ public static class OversightEndpoints
             return problem;
         }
 
-        return compliance.Scorecard(access, organization, y) is { } card
+        return await compliance.ScorecardAsync(access, organization, y, ct) is { } card
             ? TypedResults.Ok(card)
             : Problems.NotFound("Organization", Query.Truncate(organization), "Cơ quan, đơn vị");
     }

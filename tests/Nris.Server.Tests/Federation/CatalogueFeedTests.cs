@@ -7,6 +7,7 @@ using Nris.Core.Ledger;
 using Nris.Server.Auth;
 using Nris.Server.Federation;
 using Nris.Server.Tests.Admin;
+using Nris.Server.Tests.Auth;
 using Nris.Storage;
 
 namespace Nris.Server.Tests.Federation;
@@ -21,6 +22,16 @@ public sealed class CatalogueFeedTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // Registers the child instance (its public key) at the parent and returns the credential the child reads the feed with.
+    private static async Task<string> RegisterChildAsync(ApiSession parentAdmin, ApiSession childAdmin)
+    {
+        var key = (await parentAdmin.PostJsonAsync("/api/admin/clients", new { name = "child-instance", organizationCode = "UBND.01", role = "reporter" }, 201))
+            .GetProperty("key").GetString()!;
+        var childPem = (await childAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
+        await parentAdmin.PostJsonAsync("/api/admin/federation/instances", new { instanceId = "child", organizationCode = "UBND.01", publicKeyPem = childPem }, 201);
+        return key;
+    }
+
     [Fact]
     public async Task The_child_refuses_a_change_signed_by_another_key_and_a_version_that_goes_backwards_and_shows_both()
     {
@@ -31,10 +42,7 @@ public sealed class CatalogueFeedTests
 
         using var parentAdmin = await parent.AdminAsync();
         using var childAdmin = await child.AdminAsync();
-        var key = (await parentAdmin.PostJsonAsync("/api/admin/clients", new { name = "child-instance", organizationCode = "UBND.01", role = "reporter" }, 201))
-            .GetProperty("key").GetString()!;
-        var childPem = (await childAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
-        await parentAdmin.PostJsonAsync("/api/admin/federation/instances", new { instanceId = "child", organizationCode = "UBND.01", publicKeyPem = childPem }, 201);
+        var key = await RegisterChildAsync(parentAdmin, childAdmin);
         var parentKey = await parentAdmin.GetJsonAsync("/api/ledger/public-key");
         var parentPem = parentKey.GetProperty("publicKeyPem").GetString()!;
         var parentKeyId = parentKey.GetProperty("keyId").GetString();
@@ -142,10 +150,7 @@ public sealed class CatalogueFeedTests
 
         using var parentAdmin = await parent.AdminAsync();
         using var childAdmin = await child.AdminAsync();
-        var key = (await parentAdmin.PostJsonAsync("/api/admin/clients", new { name = "child-instance", organizationCode = "UBND.01", role = "reporter" }, 201))
-            .GetProperty("key").GetString()!;
-        var childPem = (await childAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
-        await parentAdmin.PostJsonAsync("/api/admin/federation/instances", new { instanceId = "child", organizationCode = "UBND.01", publicKeyPem = childPem }, 201);
+        var key = await RegisterChildAsync(parentAdmin, childAdmin);
         var parentPem = (await parentAdmin.GetJsonAsync("/api/ledger/public-key")).GetProperty("publicKeyPem").GetString()!;
 
         // Two communes of Hà Nội report their 2025-Q4 figures at the child.

@@ -14,13 +14,17 @@ namespace Nris.Server.Tests.Oversight;
 /// 2026-M03 (day 20 of March, late from 21 March 00:00 in Vietnam = 20 March 17:00 UTC): compliance states and rates
 /// at each step, a reminder before the deadline and an escalation after it, arriving in our SMTP receiver and webhook
 /// receiver exactly once — through repeated passes, a failing webhook retried with backoff, and a restart on the same
-/// database — and the compliance view built step by step equal to one rebuilt from the ledger.
+/// database — and the compliance view built step by step equal to one rebuilt from the ledger. It runs on SQLite
+/// (<see cref="ComplianceAndRemindersTests"/>) and on PostgreSQL (<see cref="PostgresComplianceAndRemindersTests"/>).
 /// </summary>
-public sealed class ComplianceAndRemindersTests
+public abstract class ComplianceAndRemindersSuite
 {
     private const string Period = "2026-M03";
     private const string Secret = "test-webhook-secret";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     [Fact]
     public async Task A_month_through_its_deadline_has_the_right_states_rates_and_exactly_one_reminder_and_escalation_per_channel()
@@ -30,6 +34,7 @@ public sealed class ComplianceAndRemindersTests
         // A start with a sub-microsecond part, as a real clock has: stored times must be normalized.
         await using var server = new OversightServer(new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero).AddTicks(7),
         [
+            .. await DatabaseSettingsAsync(),
             "--Nris:Oversight:PollMilliseconds=50",
             "--Nris:Notifications:IntervalSeconds=86400",
             "--Nris:Notifications:DaysBefore=3",
@@ -232,4 +237,14 @@ public sealed class ComplianceAndRemindersTests
         await using var db = await server.Services.GetRequiredService<IDbContextFactory<NrisDbContext>>().CreateDbContextAsync(Ct);
         await server.Services.GetRequiredService<ComplianceProjection>().CatchUpAsync(db, Ct);
     }
+}
+
+/// <summary>The simulated month on SQLite (the server's own database file).</summary>
+public sealed class ComplianceAndRemindersTests : ComplianceAndRemindersSuite;
+
+/// <summary>The simulated month on a PostgreSQL database of its own, restarted on the same database.</summary>
+public sealed class PostgresComplianceAndRemindersTests(Nris.Testing.PostgresFixture postgres) : ComplianceAndRemindersSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }

@@ -8,7 +8,8 @@ using Nris.Server.Tests.Auth;
 namespace Nris.Server.Tests.Oversight;
 
 /// <summary>
-/// A Nris server of its own for the oversight tests: its own SQLite file and its own fake clock (the shared fixture's
+/// A Nris server of its own for the oversight tests: its own SQLite file (or the database its settings name: later
+/// settings override earlier ones) and its own fake clock (the shared fixture's
 /// clock must not jump months for everyone), started again on the same database to test what survives a restart.
 /// </summary>
 public sealed class OversightServer(DateTimeOffset start, IReadOnlyList<string> settings) : IAsyncDisposable
