@@ -87,6 +87,9 @@ public sealed class AdminFormsTests(WebFixture web)
         await page.GotoAsync("/admin");
         await page.GetByTestId("editable-RUNG-NAM").GetByRole(AriaRole.Link).ClickAsync();
         var editor = page.GetByTestId("edit-regime");
+        // The main fields are a form; the JSON is under "Advanced".
+        await Assertions.Expect(editor.GetByLabel("Kỳ báo cáo")).ToHaveValueAsync("yearly");
+        await editor.GetByText("Nâng cao: nội dung JSON").ClickAsync();
         var json = editor.GetByLabel("Phiên bản mới của chế độ RUNG-NAM");
         var text = await json.InputValueAsync();
         Assert.Contains("\"version\": 2", text, StringComparison.Ordinal);
@@ -98,10 +101,57 @@ public sealed class AdminFormsTests(WebFixture web)
         await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("alert-danger"));
         await Assertions.Expect(result).ToHaveAttributeAsync("data-status", "400");
 
-        await json.FillAsync(text.Replace("\"nameEn\": \"", "\"nameEn\": \"(v2) ", StringComparison.Ordinal));
+        // Back to the good JSON, then the English name and a row's label through the form: both written into the body.
+        await json.FillAsync(text);
+        var nameEn = editor.GetByLabel("Tên (tiếng Anh)", new() { Exact = true });
+        await nameEn.FillAsync("(v2) " + await nameEn.InputValueAsync());
+        var label = editor.GetByTestId("regime-rows").Locator("tr").Nth(1).Locator("input").Nth(1);
+        await label.FillAsync("Row label of version 2");
+        Assert.Contains("\"labelEn\": \"Row label of version 2\"", await json.InputValueAsync(), StringComparison.Ordinal);
         await editor.GetByRole(AriaRole.Button, new() { Name = "Lưu" }).ClickAsync();
         await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("alert-success"));
-        await page.GotoAsync("/admin");
+        await page.GotoAsync("/admin?regime=RUNG-NAM");
         await Assertions.Expect(page.Locator("tr[data-regime='RUNG-NAM']")).ToContainTextAsync("v2");
+        // The editor now starts from version 2: its English name and row label are the ones saved.
+        await Assertions.Expect(page.GetByTestId("edit-regime").GetByLabel("Tên (tiếng Anh)", new() { Exact = true })).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^\\(v2\\) "));
+        await Assertions.Expect(page.GetByTestId("regime-rows").Locator("tr").Nth(1).Locator("input").Nth(1)).ToHaveValueAsync("Row label of version 2");
+    }
+
+    [Fact]
+    public async Task A_system_administrator_changes_an_indicator_unit_through_the_form_and_sees_a_bad_value_named_at_its_field()
+    {
+        var page = await web.NewPageAsync();
+        await WebFixture.SignInAsync(page, IdentityBootstrap.AdminUserName, await web.AdminPasswordAsync());
+        await page.GotoAsync("/admin?indicator=FOREST_DAMAGED#edit-indicator");
+        var editor = page.GetByTestId("edit-indicator");
+        var unit = editor.GetByLabel("Đơn vị tính (tiếng Việt)");
+        await Assertions.Expect(unit).ToHaveValueAsync("ha");
+        await Assertions.Expect(editor.GetByLabel("Tổng hợp theo địa bàn")).ToHaveValueAsync("sum");
+        await Assertions.Expect(editor.GetByTestId("advanced-indicator")).Not.ToHaveAttributeAsync("open", "");
+
+        // A bad number of decimals: refused, the problem shown under the field, nothing saved.
+        await unit.FillAsync("nghìn ha");
+        var decimals = editor.GetByLabel("Số chữ số thập phân");
+        await decimals.FillAsync("11");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Lưu" }).ClickAsync();
+        var result = editor.Locator("[data-nris-admin-result]");
+        await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("alert-danger"));
+        await Assertions.Expect(decimals).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-invalid"));
+        var error = editor.Locator("[data-nris-field-error='decimals']");
+        await Assertions.Expect(error).ToContainTextAsync("số chữ số thập phân phải từ 0 đến 10");
+        await Assertions.Expect(decimals).ToHaveAttributeAsync("aria-describedby", await error.GetAttributeAsync("id") ?? "");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(WebFixture.Screenshots, "admin-indicator-form-error.png"), FullPage = true });
+        var stored = await page.Context.APIRequest.GetAsync("/api/indicators/FOREST_DAMAGED");
+        Assert.Equal(200, stored.Status);
+        Assert.DoesNotContain("nghìn ha", await stored.TextAsync(), StringComparison.Ordinal);
+
+        // Fixed: saved, the error gone, and the indicator list shows the new unit.
+        await decimals.FillAsync("1");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Lưu" }).ClickAsync();
+        await Assertions.Expect(result).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("alert-success"));
+        await Assertions.Expect(error).ToHaveCountAsync(0);
+        await page.GotoAsync("/admin?indicator=FOREST_DAMAGED");
+        await Assertions.Expect(page.GetByTestId("edit-indicator").GetByLabel("Đơn vị tính (tiếng Việt)")).ToHaveValueAsync("nghìn ha");
+        await Assertions.Expect(page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "FOREST_DAMAGED", Exact = true }) })).ToContainTextAsync("nghìn ha");
     }
 }

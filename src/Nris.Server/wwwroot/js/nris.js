@@ -328,6 +328,57 @@
       if (fresh) el.innerHTML = fresh.innerHTML;
     });
   }
+  // Editor forms: a field bound to a path of the JSON body (data-json="sections.0.rows.1.label") writes its value
+  // into the Advanced JSON as it changes; the JSON is what is sent.
+  function jsonValue(el) {
+    if (el.dataset.jsonType === 'bool') return el.checked;
+    const v = el.value.trim();
+    if (v === '' && el.dataset.jsonNull === 'empty') return null;
+    if (el.dataset.jsonType === 'number') { const n = Number(v); return v !== '' && Number.isFinite(n) ? n : v; }
+    return el.value;
+  }
+  function bindField(el) {
+    const form = el.closest('form[data-nris-admin]');
+    const area = form && form.elements.json;
+    if (!area) return;
+    let body;
+    try { body = JSON.parse(area.value); } catch (x) { return; }
+    const path = el.dataset.json.split('.');
+    let node = body;
+    for (let i = 0; i < path.length - 1; i++) {
+      const key = /^[0-9]+$/.test(path[i]) ? Number(path[i]) : path[i];
+      if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
+      node = node[key];
+    }
+    node[path[path.length - 1]] = jsonValue(el);
+    area.value = JSON.stringify(body, null, 2);
+  }
+  document.addEventListener('input', e => { if (e.target.matches && e.target.matches('[data-json]')) bindField(e.target); });
+  document.addEventListener('change', e => { if (e.target.matches && e.target.matches('[data-json]')) bindField(e.target); });
+  // A problem's named field, shown next to its input: "$.decimals", "decimals", "sections[A].rows[A01].label".
+  function fieldError(form, field, message) {
+    const name = String(field || '').replace(/^\$\.?/, '');
+    if (!name) return false;
+    const esc = window.CSS && CSS.escape ? CSS.escape(name) : name;
+    const el = form.querySelector('[data-field="' + esc + '"],[data-field-alt="' + esc + '"]');
+    if (!el) return false;
+    el.classList.add('is-invalid');
+    const d = el.closest('details');
+    if (d) d.open = true;
+    const note = document.createElement('div');
+    note.className = 'invalid-feedback d-block';
+    note.dataset.nrisFieldError = name;
+    note.id = (el.id || 'f') + '-error';
+    note.textContent = message;
+    el.setAttribute('aria-describedby', note.id);
+    el.setAttribute('aria-invalid', 'true');
+    el.insertAdjacentElement('afterend', note);
+    return true;
+  }
+  function clearFieldErrors(form) {
+    form.querySelectorAll('[data-nris-field-error]').forEach(n => n.remove());
+    form.querySelectorAll('.is-invalid').forEach(el => { el.classList.remove('is-invalid'); el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); });
+  }
   document.addEventListener('submit', async e => {
     const form = e.target.closest('form[data-nris-admin]');
     if (!form) return;
@@ -337,6 +388,7 @@
     const button = form.querySelector('button[type=submit]');
     out.className = 'd-none mt-2';
     out.textContent = '';
+    clearFieldErrors(form);
     button.disabled = true;
     try {
       const req = adminRequest(form);
@@ -370,6 +422,7 @@
       list.className = 'mb-0 mt-1';
       ((j && j.errors) || []).slice(0, 50).forEach(x => {
         const message = lang === 'en' ? x.messageEn : x.messageVi;
+        fieldError(form, x.field, message);
         if (message === detail) return;
         const li = document.createElement('li');
         li.textContent = (x.field ? x.field + ': ' : '') + message;
