@@ -14,51 +14,20 @@ namespace Nris.Server.Tests.Oversight;
 /// the rule's tolerances). Hà Nội's gap appears with both values, both provenances, the gap and since when; Hồ Chí Minh
 /// City's does not; a caller of another province does not see Hà Nội's. The <c>children</c> kind is not tested here.
 /// </summary>
-public sealed class CrossCheckDisaggregationTests : IDisposable
+public sealed class CrossCheckDisaggregationTests
 {
     private const string Period = "2026-M03";
     private const string Rule = "XC-TEST-EXPORT-SECTORS";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly string _root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nris-xc-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
+    // The extra cross-check rule this test adds to the shipped ones.
+    private static readonly object TestRule = new
     {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the temp reaper; no result depends on it.
-        }
-    }
-
-    // The shipped data files (linked, not copied), with one more cross-check rule file.
-    private void PrepareDataFiles()
-    {
-        var shipped = AppContext.BaseDirectory;
-        Directory.CreateDirectory(System.IO.Path.Combine(_root, "catalogue", "cross-checks"));
-        Directory.CreateSymbolicLink(System.IO.Path.Combine(_root, "reference"), System.IO.Path.Combine(shipped, "reference"));
-        foreach (var dir in new[] { "demo", "targets" })
-        {
-            Directory.CreateSymbolicLink(System.IO.Path.Combine(_root, "catalogue", dir), System.IO.Path.Combine(shipped, "catalogue", dir));
-        }
-
-        File.Copy(System.IO.Path.Combine(shipped, "catalogue", "cross-checks", "demo.json"), System.IO.Path.Combine(_root, "catalogue", "cross-checks", "demo.json"));
-        File.WriteAllText(System.IO.Path.Combine(_root, "catalogue", "cross-checks", "test.json"), JsonSerializer.Serialize(new
-        {
-            crossChecks = new[]
-            {
-                new
-                {
-                    code = Rule, kind = "disaggregation", indicatorCode = "EXPORT", codelist = "ECON_SECTOR",
-                    leftSource = Regime, rightSource = Regime, territoryCodes = new[] { "01", "79" },
-                    absoluteTolerance = 0.5m, relativeTolerance = 0.01m,
-                    name = "Xuất khẩu: tổng số so với tổng các khu vực kinh tế", nameEn = "Exports: the total against the sum of the economic sectors",
-                },
-            },
-        }));
-    }
+        code = Rule, kind = "disaggregation", indicatorCode = "EXPORT", codelist = "ECON_SECTOR",
+        leftSource = Regime, rightSource = Regime, territoryCodes = new[] { "01", "79" },
+        absoluteTolerance = 0.5m, relativeTolerance = 0.01m,
+        name = "Xuất khẩu: tổng số so với tổng các khu vực kinh tế", nameEn = "Exports: the total against the sum of the economic sectors",
+    };
 
     private static List<Dictionary<string, object?>> WithExports(string reporter, decimal total, params (string Sector, decimal Value)[] parts)
     {
@@ -71,9 +40,9 @@ public sealed class CrossCheckDisaggregationTests : IDisposable
     [Fact]
     public async Task A_total_against_its_parts_shows_a_planted_gap_with_both_provenances_and_not_one_within_tolerance()
     {
-        PrepareDataFiles();
+        using var files = new CrossCheckDataFiles(TestRule);
         await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero),
-            ["--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + _root]);
+            ["--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + files.Root]);
         await server.StartAsync();
         var hanoiUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
         var hcmcUser = await server.UserAsync(Hcmc, "reporter", "reporter@hcmc.test.vn");
