@@ -46,7 +46,14 @@ public sealed record AnomalyThresholds(
     double ExpectedZ = 2.5,
     int ModelYears = 5,
     int MinimumPeers = 5,
-    double RelatedCorrelation = 0.5);
+    double RelatedCorrelation = 0.5)
+{
+    /// <summary>
+    /// Whether <see cref="ExpectedValues"/> also checks each month against its year-to-date column
+    /// (<c>X</c> against <c>X_YTD</c>); off, it is the third-round score alone (the bench's peer).
+    /// </summary>
+    public bool YearToDateCheck { get; init; } = true;
+}
 
 /// <summary>
 /// Anomaly detectors over a <see cref="ReportGrid"/>: pure functions, each flag with a one-line Vietnamese/English
