@@ -46,59 +46,21 @@ public static class YearToDate
             return;
         }
 
-        // January starts a new cumulative; a grid whose periods are not calendar periods has no year-to-date identity.
-        var firstOfYear = new bool[to];
-        for (var p = start; p < to; p++)
+        if (CalendarStarts(grid, start, to) is not { } firstOfYear)
         {
-            if (!Periods.Period.TryParse(grid.Periods[p], out var period))
-            {
-                return;
-            }
-
-            firstOfYear[p] = period.Start.DayOfYear == 1;
+            return;
         }
 
-        var scratch = new List<double>();
-        var small = new List<double>();
         foreach (var (mc, yc) in pairs)
         {
-            var step = RoundingStep(grid, mc, start, from);
-            // d(p) in units, and the scale of the revision it carries: last month's figure (none in January).
-            var reporters = grid.Reporters.Count;
-            var dev = new double[reporters, to];
-            var scale = new double[reporters, to];
-            scratch.Clear();
-            for (var r = 0; r < reporters; r++)
-            {
-                for (var p = start; p < to; p++)
-                {
-                    var m = grid[r, mc, p];
-                    var y = grid[r, yc, p];
-                    var before = firstOfYear[p] ? 0 : p > start ? grid[r, yc, p - 1] : double.NaN;
-                    dev[r, p] = m - (y - before);
-                    scale[r, p] = firstOfYear[p] ? 0 : p > start && grid[r, mc, p - 1] is var last && !double.IsNaN(last) ? last : m;
-                    if (p < from && !firstOfYear[p] && !double.IsNaN(dev[r, p]) && !double.IsNaN(scale[r, p]))
-                    {
-                        (scale[r, p] >= LargeFigure * step ? scratch : small).Add(Math.Abs(dev[r, p]) / Math.Max(scale[r, p], step));
-                    }
-                }
-            }
-
-            // The revisions' scale is measured on figures large enough for rounding not to hide it (a revision of 2 % of
-            // 20 accidents rounds to nothing, and a median of such zeros would make every whole-unit revision look large).
-            if (scratch.Count < 12)
-            {
-                scratch.AddRange(small);
-            }
-
-            small.Clear();
-            if (scratch.Count < 12)
+            if (Measure(grid, mc, yc, start, from, to, firstOfYear) is not { } measured)
             {
                 continue;
             }
 
-            scratch.Sort();
-            var sigma = MadToSigma * scratch[scratch.Count / 2];
+            var (dev, scale, sigma, step) = measured;
+
+            var reporters = grid.Reporters.Count;
             double Z(int r, int p) => dev[r, p] / Math.Max(sigma * scale[r, p], 0.5 * step);
             for (var r = 0; r < reporters; r++)
             {
@@ -170,6 +132,107 @@ public static class YearToDate
     // The model's gap and σ (log) of a value, before the identity: NaN when the model did not judge it.
     private static (double Gap, double Sigma) ModelGap(List<ExpectedValues.Gap> gaps, Dictionary<(int, int, int), int> index, int r, int c, int p) =>
         index.TryGetValue((r, c, p), out var i) ? (gaps[i].LogGap, gaps[i].Sigma) : (double.NaN, double.NaN);
+
+    // January starts a new cumulative: which periods of [start, to) are the first of a calendar year. Null: the periods
+    // are not calendar periods, and there is no year-to-date identity.
+    private static bool[]? CalendarStarts(ReportGrid grid, int start, int to)
+    {
+        var firstOfYear = new bool[to];
+        for (var p = start; p < to; p++)
+        {
+            if (!Periods.Period.TryParse(grid.Periods[p], out var period))
+            {
+                return null;
+            }
+
+            firstOfYear[p] = period.Start.DayOfYear == 1;
+        }
+
+        return firstOfYear;
+    }
+
+    // The identity's gaps d(p) in units, the scale of the revision each carries (last month's figure; 0 in January),
+    // the revisions' σ relative to that scale, and the figures' rounding step. Null: too little history.
+    private static (double[,] Dev, double[,] Scale, double Sigma, double Step)? Measure(ReportGrid grid, int mc, int yc, int start, int from, int to, bool[] firstOfYear)
+    {
+        var scratch = new List<double>();
+        var small = new List<double>();
+        var step = RoundingStep(grid, mc, start, from);
+        // d(p) in units, and the scale of the revision it carries: last month's figure (none in January).
+        var reporters = grid.Reporters.Count;
+        var dev = new double[reporters, to];
+        var scale = new double[reporters, to];
+        scratch.Clear();
+        for (var r = 0; r < reporters; r++)
+        {
+            for (var p = start; p < to; p++)
+            {
+                var m = grid[r, mc, p];
+                var y = grid[r, yc, p];
+                var before = firstOfYear[p] ? 0 : p > start ? grid[r, yc, p - 1] : double.NaN;
+                dev[r, p] = m - (y - before);
+                scale[r, p] = firstOfYear[p] ? 0 : p > start && grid[r, mc, p - 1] is var last && !double.IsNaN(last) ? last : m;
+                if (p < from && !firstOfYear[p] && !double.IsNaN(dev[r, p]) && !double.IsNaN(scale[r, p]))
+                {
+                    (scale[r, p] >= LargeFigure * step ? scratch : small).Add(Math.Abs(dev[r, p]) / Math.Max(scale[r, p], step));
+                }
+            }
+        }
+
+        // The revisions' scale is measured on figures large enough for rounding not to hide it (a revision of 2 % of
+        // 20 accidents rounds to nothing, and a median of such zeros would make every whole-unit revision look large).
+        if (scratch.Count < 12)
+        {
+            scratch.AddRange(small);
+        }
+
+        small.Clear();
+        if (scratch.Count < 12)
+        {
+            return null;
+        }
+
+        scratch.Sort();
+        return (dev, scale, MadToSigma * scratch[scratch.Count / 2], step);
+    }
+
+    /// <summary>
+    /// For each reporter, the months of periods <paramref name="from"/> to <paramref name="to"/> in which a cumulative
+    /// column does not add up with its months (|z| above <see cref="AnomalyThresholds.ExpectedZ"/>), and the months
+    /// that could be checked. Empty when <paramref name="cumulative"/> has no month cell or the periods are not calendar ones.
+    /// </summary>
+    public static IReadOnlyDictionary<int, (int Broken, int Checked)> BrokenMonths(ReportGrid grid, int cumulative, int from, int to, AnomalyThresholds t)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(t);
+        var result = new Dictionary<int, (int, int)>();
+        var start = Math.Max(0, to - (t.ModelYears * grid.PeriodsPerYear));
+        if (Pairs(grid).Where(x => x.Cumulative == cumulative).Select(x => (int?)x.Month).FirstOrDefault() is not { } mc
+            || CalendarStarts(grid, start, to) is not { } firstOfYear
+            || Measure(grid, mc, cumulative, start, from, to, firstOfYear) is not { } measured)
+        {
+            return result;
+        }
+
+        var (dev, scale, sigma, step) = measured;
+
+        for (var r = 0; r < grid.Reporters.Count; r++)
+        {
+            var (broken, seen) = (0, 0);
+            for (var p = from; p < to; p++)
+            {
+                if (!double.IsNaN(dev[r, p]) && !double.IsNaN(scale[r, p]))
+                {
+                    seen++;
+                    broken += Math.Abs(dev[r, p] / Math.Max(sigma * scale[r, p], 0.5 * step)) > t.ExpectedZ ? 1 : 0;
+                }
+            }
+
+            result[r] = (broken, seen);
+        }
+
+        return result;
+    }
 
     private static double Square(double x) => x * x;
 
