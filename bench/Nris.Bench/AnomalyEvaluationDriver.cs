@@ -106,16 +106,6 @@ public static class AnomalyEvaluationDriver
                     continue;
                 }
 
-                if (Environment.GetEnvironmentVariable("NRIS_DEBUG") is not null && !planted && flagged == 1 && peerFlagged == 0)
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s} {name} r{g.Reporter} {clean.Periods[g.Period]} v={g.Value} exp={g.Expected:0.##} z={g.Z:0.00} model={g.ModelZ:0.00} check={g.Check} {ExpectedValues.Flag(grid, g).MessageEn}"));
-                    var ytd = clean.Cells.ToList().IndexOf(name + "_YTD");
-                    for (var q = g.Period - 2; q <= Math.Min(g.Period + 1, clean.Periods.Count - 1); q++)
-                    {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {clean.Periods[q]} m={grid[g.Reporter, g.Cell, q]} ytd={(ytd >= 0 ? grid[g.Reporter, ytd, q] : double.NaN)} cleanytd={(ytd >= 0 ? clean[g.Reporter, ytd, q] : double.NaN)}"));
-                    }
-                }
-
                 totals[name] = planted
                     ? (x.Planted + 1, x.Found + flagged, x.Clean, x.Fp, x.Sigma + g.Sigma, x.N + 1, x.PeerFound + peerFlagged, x.PeerFp)
                     : (x.Planted, x.Found, x.Clean + 1, x.Fp + flagged, x.Sigma + g.Sigma, x.N + 1, x.PeerFound, x.PeerFp + peerFlagged);
@@ -143,8 +133,8 @@ public static class AnomalyEvaluationDriver
         var groups = new (string Name, Func<ReportGrid, Func<int, bool>?> Cells)[]
         {
             ("all cells", _ => null),
-            ("month cells (no _YTD)", g => c => !g.Cells[c].EndsWith(YearToDate.Suffix, StringComparison.Ordinal)),
-            ("_YTD cells", g => c => g.Cells[c].EndsWith(YearToDate.Suffix, StringComparison.Ordinal)),
+            ("the third round's cells (all but the cumulative columns)", g => c => !YearToDate.Pairs(g).Any(x => x.Cumulative == c)),
+            ("the cumulative columns (X_YTD next to X)", g => c => YearToDate.Pairs(g).Any(x => x.Cumulative == c)),
         };
         var variants = new[] { new AnomalyThresholds { YearToDateCheck = false }, new AnomalyThresholds() };
         var totals = new Dictionary<(string Group, int Variant, double Z), (int Planted, int Found, int Clean, int Fp)>();

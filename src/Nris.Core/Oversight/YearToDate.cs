@@ -62,11 +62,13 @@ public static class YearToDate
 
             var reporters = grid.Reporters.Count;
             double Z(int r, int p) => dev[r, p] / Math.Max(sigma * scale[r, p], 0.5 * step);
+            var putRight = new double[to];
             for (var r = 0; r < reporters; r++)
             {
+                Array.Fill(putRight, double.NaN);
                 for (var p = from; p < to; p++)
                 {
-                    // (A cumulative found out of line at p - 1 has already been taken out of d(p): see below.)
+                    // (A cumulative found out of line at p - 1 has already been taken out of d(p), and is read as put right: see below.)
                     var d = dev[r, p];
                     if (double.IsNaN(d) || double.IsNaN(scale[r, p]))
                     {
@@ -75,7 +77,7 @@ public static class YearToDate
 
                     var m = grid[r, mc, p];
                     var y = grid[r, yc, p];
-                    var before = firstOfYear[p] ? 0 : grid[r, yc, p - 1];
+                    var before = firstOfYear[p] ? 0 : double.IsNaN(putRight[p - 1]) ? grid[r, yc, p - 1] : putRight[p - 1];
                     var noise = Math.Max(sigma * scale[r, p], 0.5 * step);
                     var z = Z(r, p);
                     var hasNext = p + 1 < to && !firstOfYear[p + 1] && !double.IsNaN(dev[r, p + 1]) && !double.IsNaN(scale[r, p + 1]);
@@ -111,6 +113,7 @@ public static class YearToDate
                         // In value units the cumulative is off by −d; its own scale is the cumulative.
                         Attach(gaps, index, r, yc, p, mc, -z, before + m, y, noise / Math.Max(y, step), replace: true);
                         // With the cumulative put right, the next period's identity no longer carries its error.
+                        putRight[p] = before + m;
                         if (hasNext)
                         {
                             dev[r, p + 1] += d;
