@@ -140,7 +140,6 @@ public sealed class BulkDemoGenerationTests(PostgresFixture postgres) : IDisposa
     private static async Task SameRowsAsync(string provider, string expectedConnection, string actualConnection)
     {
         string[] tables =
-        [] tables =
         [
             "SELECT sequence, kind, payload, actor FROM ledger_entries ORDER BY sequence",
             "SELECT sequence FROM ledger_checkpoints ORDER BY sequence",
@@ -155,10 +154,10 @@ public sealed class BulkDemoGenerationTests(PostgresFixture postgres) : IDisposa
             var expected = await RowsAsync(provider, expectedConnection, sql);
             var actual = await RowsAsync(provider, actualConnection, sql);
             Assert.True(expected.Count > 0, sql);
-            Assert.True(expected.Count == actual.Count, $"{sql}: {expected.Count} rows submitted, {actual.Count} in bulk");
+            Assert.True(expected.Count == actual.Count, $"{sql}: {expected.Count} rows expected, {actual.Count} written");
             for (var i = 0; i < expected.Count; i++)
             {
-                Assert.True(expected[i] == actual[i], $"{sql}, row {i}:\n  submitted {expected[i]}\n  bulk      {actual[i]}");
+                Assert.True(expected[i] == actual[i], $"{sql}, row {i}:\n  expected {expected[i]}\n  written  {actual[i]}");
             }
         }
     }
