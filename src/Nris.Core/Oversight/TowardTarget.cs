@@ -96,7 +96,7 @@ public static class TowardTargetDetector
                 continue;
             }
 
-            var (vi, en) = Explain(group.Key.Reporter, group.Key.Year, toward, judged, p);
+            var (vi, en) = Explain(group.Key.Year, toward, judged, p);
             findings.Add(new TowardTargetFinding(group.Key.Regime, group.Key.Reporter, group.Key.Year, toward, judged.Count, p,
                 [.. judged.Where(j => j.Toward), .. judged.Where(j => !j.Toward)], vi, en));
         }
@@ -165,7 +165,7 @@ public static class TowardTargetDetector
         return result;
     }
 
-    private static (string Vi, string En) Explain(string reporter, int year, int toward, List<JudgedRevision> judged, double p)
+    private static (string Vi, string En) Explain(int year, int toward, List<JudgedRevision> judged, double p)
     {
         var named = judged.Where(j => j.Toward).Take(Named).ToList();
         string Line(JudgedRevision j, bool vi)
@@ -181,10 +181,10 @@ public static class TowardTargetDetector
         var more = toward - named.Count;
         var pText = p.ToString(p < 0.001 ? "0.0E0" : "0.000", CultureInfo.InvariantCulture);
         var vi = string.Create(CultureInfo.InvariantCulture,
-            $"{reporter}, năm {year}: {toward}/{judged.Count} lần điều chỉnh số liệu đưa số liệu về phía chỉ tiêu được giao (xác suất ngẫu nhiên {pText}): ")
+            $"{toward}/{judged.Count} lần điều chỉnh số liệu năm {year} đưa số liệu về phía chỉ tiêu được giao (xác suất ngẫu nhiên {pText}): ")
             + string.Join("; ", named.Select(j => Line(j, true))) + (more > 0 ? string.Create(CultureInfo.InvariantCulture, $"; và {more} lần khác.") : ".");
         var en = string.Create(CultureInfo.InvariantCulture,
-            $"{reporter}, {year}: {toward} of {judged.Count} revisions moved the figures toward the assigned target (chance probability {pText}): ")
+            $"{toward} of {judged.Count} revisions of {year} moved the figures toward the assigned target (chance probability {pText}): ")
             + string.Join("; ", named.Select(j => Line(j, false))) + (more > 0 ? string.Create(CultureInfo.InvariantCulture, $"; and {more} more.") : ".");
         return (vi, en);
     }

@@ -49,7 +49,7 @@ public sealed record AnomalyQuery(string? Regime = null, Period? Period = null, 
 /// the compliance matrix (<see cref="ComplianceService.CanSee"/>): the reporter's own subtree, or the regime's
 /// recipient. A flag's explanation may quote the peers' typical growth (a median), never another reporter's value.</para>
 /// </remarks>
-public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<NrisDbContext> contexts)
+public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<NrisDbContext> contexts, TargetService targets)
 {
     /// <summary>The most flags one call returns.</summary>
     public const int MaxTake = 1000;
@@ -57,11 +57,11 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
     /// <summary>The most periods of one regime laid out (the latest ones): 20 years of months.</summary>
     public const int MaxPeriods = 240;
 
-    /// <summary>The detectors that run over the stored values. <c>toward-target</c> needs revision histories against targets and is not among them yet.</summary>
+    /// <summary>The detectors that run over the stored values (<c>toward-target</c> over the revision histories against the targets view).</summary>
     public static IReadOnlyList<string> StoredDetectors { get; } =
     [
         Detectors.OwnHistory, Detectors.Peers, Detectors.YearOnYearJump, Detectors.Smoothed, Detectors.CopiedForward,
-        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue,
+        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue, Detectors.TowardTarget,
     ];
 
     private readonly ConcurrentDictionary<string, Scan> _cache = new(StringComparer.Ordinal);
@@ -83,6 +83,8 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         // Read before scanning: a scan sees at least this much of the ledger, so keying it by this head never serves
         // an answer older than the entries it names.
         var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        // The targets view follows the same ledger: at least this head before a scan judges revisions against it.
+        await targets.CatchUpAsync(ct);
         var result = new List<AnomalyDto>();
         foreach (var code in query.Regime is { } one ? [one] : snapshot.RegimeCodes)
         {
@@ -137,6 +139,8 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         {
             return [];
         }
+
+        var towardTarget = await TowardTargetAsync(db, regime, ct);
 
         // Every period from the first to the last, so "same period last year" is a fixed step back; at most MaxPeriods.
         var last = parsed.Values.Max();
@@ -208,7 +212,18 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
             }
         }
 
-        return [.. flags.Select(x => ToDto(grid, cells, periods, regime.Code, x.Flag, x.Year, Home))];
+        return [.. flags.Select(x => ToDto(grid, cells, periods, regime.Code, x.Flag, x.Year, Home)), .. towardTarget];
+    }
+
+    // toward-target: the regime's stored revision histories against the targets in force, one flag per reporter and year.
+    private async Task<IReadOnlyList<AnomalyDto>> TowardTargetAsync(NrisDbContext db, Regime regime, CancellationToken ct)
+    {
+        var inForce = targets.Targets;
+        var indicators = inForce.Select(t => t.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
+        var revised = await RevisionHistory.ReadAsync(db, regime, indicators, ct);
+        return [.. TowardTargetDetector.Detect(revised, inForce).Select(f => new AnomalyDto(
+            Detectors.TowardTarget, f.Regime, f.Reporter, null, f.Year, null, null, null, null, Math.Round(f.Score, 4), f.MessageVi, f.MessageEn,
+            $"/api/reports?regime={Uri.EscapeDataString(f.Regime)}&reporter={Uri.EscapeDataString(f.Reporter)}"))];
     }
 
     private static AnomalyDto ToDto(

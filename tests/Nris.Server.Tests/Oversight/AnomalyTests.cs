@@ -230,7 +230,7 @@ public sealed class AnomalyTests
         new { values = report.Values.Select(v => new { indicator = v.IndicatorCode, number = v.IndicatorCode == indicator ? number : v.Number }).ToArray() };
 
     /// <summary>Submits (or revises) over HTTP; plausibility warnings get an explanation, as a reporter would give.</summary>
-    private static async Task<long> SubmitAsync(Auth.ApiSession session, string reporter, string period, object body, string action)
+    internal static async Task<long> SubmitAsync(Auth.ApiSession session, string reporter, string period, object body, string action)
     {
         var path = $"/api/reports/{Regime}/{period}/{reporter}/{action}";
         using var first = await session.PostAsync(path, body);
