@@ -83,8 +83,6 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         // Read before scanning: a scan sees at least this much of the ledger, so keying it by this head never serves
         // an answer older than the entries it names.
         var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
-        // The targets view follows the same ledger: at least this head before a scan judges revisions against it.
-        await targets.CatchUpAsync(ct);
         var result = new List<AnomalyDto>();
         foreach (var code in query.Regime is { } one ? [one] : snapshot.RegimeCodes)
         {
@@ -218,6 +216,8 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
     // toward-target: the regime's stored revision histories against the targets in force, one flag per reporter and year.
     private async Task<IReadOnlyList<AnomalyDto>> TowardTargetAsync(NrisDbContext db, Regime regime, CancellationToken ct)
     {
+        // The targets view follows the same ledger: caught up to at least the head the scan is keyed by.
+        await targets.CatchUpAsync(ct);
         var inForce = targets.Targets;
         var indicators = inForce.Select(t => t.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
         var revised = await RevisionHistory.ReadAsync(db, regime, indicators, ct);
