@@ -22,7 +22,7 @@ namespace Nris.Server.Tests.Oversight;
 /// scratch; and retiring one of Hà Nội's targets (a ledger entry the targets view follows) leaves too few judged
 /// revisions, so the flag goes.
 /// </summary>
-public sealed class TowardTargetTests
+public abstract class TowardTargetTestsSuite
 {
     private const string Regime = "KTXH-TINH-THANG";
     private const string Hanoi = "UBND.01";
@@ -30,12 +30,15 @@ public sealed class TowardTargetTests
     private const string Hcmc = "UBND.79";
     private static readonly string[] Indicators = ["BUDGET_REVENUE", "RETAIL_SALES"];
     private static readonly string[] Months = ["2026-M02", "2026-M03", "2026-M04", "2026-M05"];
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     [Fact]
     public async Task A_reporter_whose_revisions_move_toward_its_targets_is_flagged_over_stored_data_scoped_and_in_hot_issues()
     {
-        await using var server = new OversightServer(new DateTimeOffset(2026, 7, 10, 0, 0, 0, TimeSpan.Zero), ["--Nris:Notifications:Enabled=false"]);
+        await using var server = new OversightServer(new DateTimeOffset(2026, 7, 10, 0, 0, 0, TimeSpan.Zero), [.. await DatabaseSettingsAsync(), "--Nris:Notifications:Enabled=false"]);
         await server.StartAsync();
         var places = DemoLoader.ReadPlaces(server.Services.GetRequiredService<IConfiguration>());
         var generator = new DemoGenerator(places, long.MaxValue, 7)
@@ -162,6 +165,16 @@ public sealed class TowardTargetTests
             },
             text = v.Text,
         }).ToArray();
-        await AnomalyTests.SubmitAsync(session, reporter, month, new { values, baseVersion = 1, reason = "Cập nhật số liệu / updated figures" }, "revise");
+        await AnomalyTestsSuite.SubmitAsync(session, reporter, month, new { values, baseVersion = 1, reason = "Cập nhật số liệu / updated figures" }, "revise");
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class TowardTargetTests : TowardTargetTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresTowardTargetTests(Nris.Testing.PostgresFixture postgres) : TowardTargetTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }
