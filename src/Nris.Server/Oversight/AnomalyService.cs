@@ -41,10 +41,12 @@ public sealed record AnomalyQuery(string? Regime = null, Period? Period = null, 
 /// reported, each series with its whole history — and <see cref="AnomalyDetector"/> runs over it.
 /// </summary>
 /// <remarks>
-/// <para>Computed when asked, with a cache per regime that is keyed by the ledger's last sequence number and the
-/// catalogue snapshot: any new ledger entry (a submission, revision, return …) makes the next question scan again, so
-/// the answer is always the one a scan from scratch would give (a test holds the cached answer equal to a fresh
-/// service's). The current values are written in the same transaction as their ledger entry, so there is no lag.</para>
+/// <para>Computed when asked, with a cache per regime that is keyed by the regime's own head (the last ledger entry
+/// that touched one of its reports), the targets view and the catalogue snapshot: an entry on one of the regime's
+/// reports (a submission, revision, acceptance, return …) or on a target makes the next question scan that regime
+/// again, and entries of other regimes or kinds leave it cached, so the answer is always the one a scan from scratch
+/// would give (tests hold the cached answer equal to a fresh service's). The current values are written in the same
+/// transaction as their ledger entry, so there is no lag.</para>
 /// <para>Scope: a flag is listed when the caller may see how its reporter reports under its regime, the same rule as
 /// the compliance matrix (<see cref="ComplianceService.CanSee"/>): the reporter's own subtree, or the regime's
 /// recipient. A flag's explanation may quote the peers' typical growth (a median), never another reporter's value.</para>
@@ -66,7 +68,12 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
 
     private readonly ConcurrentDictionary<string, Scan> _cache = new(StringComparer.Ordinal);
 
-    private sealed record Scan(long Head, CatalogueSnapshot Catalogue, IReadOnlyList<AnomalyDto> Flags);
+    private sealed record Scan(long Head, CatalogueSnapshot Catalogue, IReadOnlyList<Target> Targets, IReadOnlyList<AnomalyDto> Flags);
+
+    private long _scans;
+
+    /// <summary>How many regime scans this service has run (a cached answer runs none): for operators and tests.</summary>
+    public long Scans => Interlocked.Read(ref _scans);
 
     /// <summary>Whether the detectors can run over a regime of this periodicity ("same period last year" needs whole years of periods).</summary>
     public static bool Supports(Periodicity periodicity) => PeriodsPerYear(periodicity) > 0;
@@ -80,9 +87,10 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake);
         var snapshot = catalogue.Current;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // Read before scanning: a scan sees at least this much of the ledger, so keying it by this head never serves
-        // an answer older than the entries it names.
-        var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        // The targets view first (toward-target judges revisions against it); its list is replaced only when a target
+        // entry arrives, so the same list means the same targets.
+        await targets.CatchUpAsync(ct);
+        var targetsNow = targets.Targets;
         var result = new List<AnomalyDto>();
         foreach (var code in query.Regime is { } one ? [one] : snapshot.RegimeCodes)
         {
@@ -91,9 +99,14 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
                 continue;
             }
 
-            if (!_cache.TryGetValue(code, out var scan) || scan.Head != head || !ReferenceEquals(scan.Catalogue, snapshot))
+            // The regime's own head: the last ledger entry that touched one of its reports (a submission, revision,
+            // acceptance, return or reopening sets it). Read before scanning, so a scan sees at least this much, and an
+            // entry of another regime or of another kind leaves this regime's cached scan in place.
+            var head = await db.Reports.Where(r => r.RegimeCode == code).MaxAsync(r => (long?)r.LastLedgerSequence, ct) ?? 0;
+            if (!_cache.TryGetValue(code, out var scan) || scan.Head != head || !ReferenceEquals(scan.Catalogue, snapshot) ||
+                !ReferenceEquals(scan.Targets, targetsNow))
             {
-                scan = new Scan(head, snapshot, await ScanAsync(db, snapshot, regime, ct));
+                scan = new Scan(head, snapshot, targetsNow, await ScanAsync(db, snapshot, regime, ct));
                 _cache[code] = scan;
             }
 
@@ -118,6 +131,7 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(regime);
+        Interlocked.Increment(ref _scans);
         var code = regime.Code;
         var rows = await (from v in db.CurrentValues.AsNoTracking()
                           join r in db.Reports.AsNoTracking() on v.ReportId equals r.Id

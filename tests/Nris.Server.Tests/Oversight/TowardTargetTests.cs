@@ -128,6 +128,42 @@ public abstract class TowardTargetTestsSuite
                 all.Select(f => JsonSerializer.Serialize(JsonSerializer.Deserialize<AnomalyDto>(f.GetRawText(), options), options)).Order(StringComparer.Ordinal));
         }
 
+        // The scans follow the ledger per regime: asking again runs no scan; a commune's quarterly report (another
+        // regime's ledger entry) leaves this regime's scan cached; accepting Hà Nội's revised report rescans it, and the
+        // answer equals a scan from scratch.
+        var anomalies = server.Services.GetRequiredService<AnomalyService>();
+        var allUrl = $"/api/oversight/anomalies?regime={Regime}&take=1000";
+        await vpcp.GetJsonAsync(allUrl);
+        var scans = anomalies.Scans;
+        await vpcp.GetJsonAsync(allUrl);
+        Assert.Equal(scans, anomalies.Scans);
+        var commune = new DemoGenerator(places, long.MaxValue, 7)
+        {
+            Regimes = new HashSet<string>(StringComparer.Ordinal) { "KTXH-XA-QUY" }, Until = new DateOnly(2025, 9, 30),
+        }.Reports().First();
+        Assert.Equal(1, (await server.Services.GetRequiredService<DemoLoader>().LoadAsync([commune], null, Ct)).Submitted);
+        await vpcp.GetJsonAsync(allUrl);
+        Assert.Equal(scans, anomalies.Scans);
+        var key = new Nris.Core.Submissions.ReportKey(Regime, Period.Parse("2026-M05"), Hanoi);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var submissions = scope.ServiceProvider.GetRequiredService<Nris.Server.Submissions.SubmissionService>();
+            var report = (await submissions.GetAsync(key, Ct))!;
+            await submissions.AcceptAsync(key, report.CurrentVersion, new Nris.Server.Submissions.SubmissionActor("test:reviewer", report.RecipientCode), Ct);
+        }
+
+        var accepted = (await vpcp.GetJsonAsync(allUrl)).EnumerateArray().ToList();
+        Assert.Equal(scans + 1, anomalies.Scans);
+        await using (var db = await server.Services.GetRequiredService<IDbContextFactory<NrisDbContext>>().CreateDbContextAsync(Ct))
+        {
+            var scanned = await ActivatorUtilities.CreateInstance<AnomalyService>(server.Services).ScanAsync(db, snapshot, snapshot.LatestRegime(Regime)!, Ct);
+            var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+            Assert.Equal(scanned.Where(f => f.Reporter is Hanoi or DaNang or Hcmc).Select(f => JsonSerializer.Serialize(f, options)).Order(StringComparer.Ordinal),
+                accepted.Select(f => JsonSerializer.Serialize(JsonSerializer.Deserialize<AnomalyDto>(f.GetRawText(), options), options)).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Single((await vpcp.GetJsonAsync(url)).EnumerateArray());
+
         // Retiring Hà Nội's budget target leaves four judged revisions, too few to flag.
         await hanoiLeader.PostJsonAsync("/api/oversight/targets/TT-01-BUDGET_REVENUE/retire", new { reason = "Thay chỉ tiêu / replaced" }, 200);
         Assert.Empty((await vpcp.GetJsonAsync(url)).EnumerateArray());
