@@ -63,7 +63,7 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
     public static IReadOnlyList<string> StoredDetectors { get; } =
     [
         Detectors.OwnHistory, Detectors.Peers, Detectors.YearOnYearJump, Detectors.Smoothed, Detectors.CopiedForward,
-        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue, Detectors.TowardTarget,
+        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue, Detectors.TowardTarget, RecentPeriodDetector.Name,
     ];
 
     private readonly ConcurrentDictionary<string, Scan> _cache = new(StringComparer.Ordinal);
@@ -94,7 +94,8 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         var result = new List<AnomalyDto>();
         foreach (var code in query.Regime is { } one ? [one] : snapshot.RegimeCodes)
         {
-            if (snapshot.LatestRegime(code) is not { } regime || !Supports(regime.Periodicity) || !scope.IsAuthenticated || !scope.CanReadRegime(regime))
+            if (snapshot.LatestRegime(code) is not { } regime || !(Supports(regime.Periodicity) || IsRecent(regime.Periodicity)) ||
+                !scope.IsAuthenticated || !scope.CanReadRegime(regime))
             {
                 continue;
             }
@@ -132,6 +133,11 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(regime);
         Interlocked.Increment(ref _scans);
+        if (IsRecent(regime.Periodicity))
+        {
+            return await ScanRecentAsync(db, regime, ct);
+        }
+
         var code = regime.Code;
         var rows = await (from v in db.CurrentValues.AsNoTracking()
                           join r in db.Reports.AsNoTracking() on v.ReportId equals r.Id
@@ -269,6 +275,79 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
                 $"/api/provenance?indicator={Uri.EscapeDataString(cell.Indicator)}&territory={Uri.EscapeDataString(territory)}&period={periods[at]}&disaggregation={Uri.EscapeDataString(cell.Disaggregation)}&source={Uri.EscapeDataString(reporter)}");
         return new AnomalyDto(f.Detector, regime, reporter, period, year, cell.Indicator, cell.Disaggregation, territory, value,
             Math.Round(f.Score, 4), f.MessageVi, f.MessageEn, evidence);
+    }
+
+    /// <summary>Whether a regime of this periodicity is scanned over a sparse recent window (daily and weekly: <see cref="RecentPeriodDetector"/>).</summary>
+    public static bool IsRecent(Periodicity periodicity) => periodicity is Periodicity.Daily or Periodicity.Weekly;
+
+    // Daily and weekly regimes: only the values of the window (the latest periods and their baselines) are read and laid
+    // out as sparse series, one per reporter × indicator × disaggregation × territory; the cells' peers are the other
+    // series of the same indicator and disaggregation.
+    private static async Task<IReadOnlyList<AnomalyDto>> ScanRecentAsync(NrisDbContext db, Regime regime, CancellationToken ct)
+    {
+        var code = regime.Code;
+        var daily = regime.Periodicity == Periodicity.Daily;
+        var texts = await db.Reports.AsNoTracking().Where(r => r.RegimeCode == code).Select(r => r.Period).Distinct().ToListAsync(ct);
+        var parsed = new List<Period>();
+        foreach (var text in texts)
+        {
+            if (Period.TryParse(text, out var p) && p.Periodicity == regime.Periodicity)
+            {
+                parsed.Add(p);
+            }
+        }
+
+        if (parsed.Count == 0)
+        {
+            return [];
+        }
+
+        var window = RecentPeriodDetector.WindowSteps(daily);
+        var periods = new List<Period> { parsed.Max() };
+        while (periods.Count < window)
+        {
+            periods.Add(periods[^1].Previous());
+        }
+
+        var stepOf = periods.Select((p, i) => (p, i)).ToDictionary(x => x.p.ToString(), x => x.i, StringComparer.Ordinal);
+        var wanted = stepOf.Keys.ToList();
+        var rows = await (from v in db.CurrentValues.AsNoTracking()
+                          join r in db.Reports.AsNoTracking() on v.ReportId equals r.Id
+                          where r.RegimeCode == code && wanted.Contains(r.Period) && v.Number != null
+                          select new { r.Period, r.ReporterCode, v.IndicatorCode, v.Disaggregation, v.TerritoryCode, v.Number }).ToListAsync(ct);
+        var seriesIndex = new Dictionary<(string Reporter, string Indicator, string Disaggregation, string Territory), int>();
+        var cellIndex = new Dictionary<(string Indicator, string Disaggregation), int>();
+        var series = new List<(string Reporter, string Indicator, string Disaggregation, string Territory)>();
+        var cellOf = new List<int>();
+        var values = new List<RecentValue>(rows.Count);
+        foreach (var r in rows.OrderBy(r => r.ReporterCode, StringComparer.Ordinal).ThenBy(r => r.IndicatorCode, StringComparer.Ordinal)
+            .ThenBy(r => r.Disaggregation, StringComparer.Ordinal).ThenBy(r => r.TerritoryCode, StringComparer.Ordinal))
+        {
+            var key = (r.ReporterCode, r.IndicatorCode, r.Disaggregation, r.TerritoryCode);
+            if (!seriesIndex.TryGetValue(key, out var i))
+            {
+                seriesIndex[key] = i = series.Count;
+                series.Add(key);
+                if (!cellIndex.TryGetValue((r.IndicatorCode, r.Disaggregation), out var c))
+                {
+                    cellIndex[(r.IndicatorCode, r.Disaggregation)] = c = cellIndex.Count;
+                }
+
+                cellOf.Add(c);
+            }
+
+            values.Add(new RecentValue(i, stepOf[r.Period], (double)r.Number!.Value));
+        }
+
+        return [.. RecentPeriodDetector.Detect(cellOf, values, daily).Select(f =>
+        {
+            var (reporter, indicator, disaggregation, territory) = series[f.Series];
+            var period = periods[f.Step];
+            return new AnomalyDto(RecentPeriodDetector.Name, code, reporter, period.ToString(), period.Year, indicator, disaggregation, territory,
+                (decimal)f.Value, Math.Round(Math.Min(Math.Abs(f.Z), 1e6), 4), f.MessageVi, f.MessageEn,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"/api/provenance?indicator={Uri.EscapeDataString(indicator)}&territory={Uri.EscapeDataString(territory)}&period={period}&disaggregation={Uri.EscapeDataString(disaggregation)}&source={Uri.EscapeDataString(reporter)}"));
+        })];
     }
 
     private static int PeriodsPerYear(Periodicity periodicity) => periodicity switch
