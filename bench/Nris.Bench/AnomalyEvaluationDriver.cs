@@ -35,6 +35,12 @@ public static class AnomalyEvaluationDriver
         {
             var years = Int("years", 5);
             var places = Get("places", "") is { Length: > 0 } given ? given : DemoAnomalyData.FindPlaces();
+            if (args.Contains("--toward-target"))
+            {
+                TowardTargetEvaluation.Run(places, seed, seeds, years, rate, Int("revisions", TowardTargetPlanting.RevisedReports));
+                return 0;
+            }
+
             if (Get("by-indicator", "") is { Length: > 0 } byText)
             {
                 ByIndicator(places, seed, seeds, years, rate, double.Parse(byText, CultureInfo.InvariantCulture));
