@@ -17,12 +17,14 @@ using Nris.Testing;
 namespace Nris.Bench;
 
 /// <summary>
-/// <c>aggregation --sqlite FILE [--memory-values N] [--out DIR] [--queries N] [--fresh N] [--fresh-period P]</c>: the aggregation figures of
+/// <c>aggregation --sqlite FILE [--memory-values N] [--memory-scale S|M|L] [--postgres 0] [--out DIR] [--queries N] [--fresh N] [--fresh-period P]</c>: the aggregation figures of
 /// docs/benchmarks.md. On a database filled by <c>nris demo generate</c>: rebuild (read + build) and bytes per value,
 /// cell and children query latency, freshness (a commune's submission → the national aggregate), and the facts
 /// exported to CSV. With --memory-values: the same generator's facts built straight from memory (no database) at a
 /// larger scale, for build time, bytes and queries. For each CSV, PostgreSQL GROUP BY ROLLUP over the same facts in a
-/// throwaway cluster; DuckDB runs from bench/aggregation-duckdb/rollup.mjs over the same files.
+/// throwaway cluster (skipped with --postgres 0); DuckDB runs from bench/aggregation-duckdb/rollup.mjs over the same files.
+/// With --memory-scale S|M|L (or a value count): not from the database — the generator's values fed straight into the
+/// server's view (<see cref="ProjectedValues"/> then the engine), for bytes per value, the aggregate step and queries at L.
 /// </summary>
 public static class AggregationDriver
 {
@@ -35,6 +37,11 @@ public static class AggregationDriver
         string? Get(string name) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
         var sqlite = Get("sqlite");
         var memoryValues = long.Parse(Get("memory-values") ?? "0", CultureInfo.InvariantCulture);
+        // --memory-scale S|M|L (or a number of values): the generator's facts straight into the server's view, no database.
+        var memoryScale = Get("memory-scale") is { } scaleText
+            ? DemoGenerator.TryParseScale(scaleText, out var scale) ? DemoGenerator.TargetValues(scale) : long.Parse(scaleText, CultureInfo.InvariantCulture)
+            : 0;
+        var postgres = Get("postgres") != "0";
         var outDir = Get("out") ?? Path.Combine(Path.GetTempPath(), "nris-aggregation-bench");
         var queries = int.Parse(Get("queries") ?? "20000", CultureInfo.InvariantCulture);
         var fresh = int.Parse(Get("fresh") ?? "200", CultureInfo.InvariantCulture);
@@ -55,10 +62,22 @@ public static class AggregationDriver
             csvs.Add(FromMemory(memoryValues, outDir, queries));
         }
 
-        await using var cluster = await PostgresCluster.StartAsync(ct);
-        foreach (var (name, path, rows) in csvs)
+        if (memoryScale > 0)
         {
-            await PostgresRollupAsync(cluster, name, path, rows, ct);
+            csvs.Add(FromMemoryView(memoryScale, outDir, queries));
+        }
+
+        if (postgres)
+        {
+            await using var cluster = await PostgresCluster.StartAsync(ct);
+            foreach (var (name, path, rows) in csvs)
+            {
+                await PostgresRollupAsync(cluster, name, path, rows, ct);
+            }
+        }
+        else
+        {
+            Console.WriteLine("PostgreSQL: not run (--postgres 0)");
         }
 
         Console.WriteLine("DuckDB: node bench/aggregation-duckdb/rollup.mjs " + string.Join(' ', csvs.Select(c => c.Path)));
@@ -174,6 +193,78 @@ public static class AggregationDriver
         return ("memory", csv, rows);
     }
 
+    /// <summary>
+    /// <c>--memory-scale S|M|L</c>: NOT FROM THE DATABASE. The demo generator's reports (seed 1, about
+    /// <paramref name="target"/> values) go straight into the view the server builds at start-up, through the same
+    /// public API its database read uses — <see cref="ProjectedValues"/> (bulk-loaded with <c>Upsert</c>, one report id
+    /// and ledger sequence per report, as the bulk loader would number them) and then
+    /// <see cref="AggregationEngine.Build(CatalogueSnapshot, IEnumerable{Fact}, int, AggregationOptions?)"/> over its
+    /// facts. What it measures: bytes per value of the whole view (current values + engine), the aggregate step's wall
+    /// and CPU time, cell and children query latency; and the same facts exported to CSV for the DuckDB peer. What it
+    /// does not: reading the values out of a database (the rebuild's read), validation, the ledger.
+    /// </summary>
+    private static (string, string, long) FromMemoryView(long target, string outDir, int queries)
+    {
+        var catalogue = DemoCatalogue();
+        var places = DemoPlaces.Read(new StreamReader(DataGenerator.FindUp(Path.Combine("reference", "vn-stats", "communes_2025_area_population.csv"))));
+        var generator = new DemoGenerator(places, target, seed: 1);
+        var prefix = DemoGenerator.Committee("").Length;
+        var before = Settle();
+        var cpu = Environment.CpuUsage.TotalTime;
+        var watch = Stopwatch.StartNew();
+        var values = new ProjectedValues(catalogue);
+        values.BeginBulkLoad();
+        long sequence = 0, generated = 0;
+        foreach (var report in generator.Reports())
+        {
+            sequence++;
+            var own = report.ReporterCode[prefix..];
+            var period = report.Period.ToString();
+            foreach (var v in report.Values)
+            {
+                generated++;
+                values.Upsert(new CurrentKey(v.IndicatorCode, v.Disaggregation, v.TerritoryCode ?? own, period, report.ReporterCode),
+                    new CurrentRow(sequence, report.RegimeCode, v.Number, v.Status, sequence));
+            }
+        }
+
+        var fill = watch.Elapsed;
+        var fillCpu = Environment.CpuUsage.TotalTime - cpu;
+        values.ClearDeltas();
+        var afterValues = Settle();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[memory-view] NOT FROM THE DATABASE: {generated:N0} generated values ({sequence:N0} reports) into the current-values view: {fill.TotalSeconds:F1} s wall / {fillCpu.TotalSeconds:F1} s CPU (generation included)"));
+        cpu = Environment.CpuUsage.TotalTime;
+        watch.Restart();
+        var engine = AggregationEngine.Build(catalogue, values.Facts(), values.Count);
+        var build = watch.Elapsed;
+        var buildCpu = Environment.CpuUsage.TotalTime - cpu;
+        var afterEngine = Settle();
+        var n = (double)values.Count;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[memory-view] aggregate step (enumerate facts + engine build, as the server's rebuild): {build.TotalSeconds:F1} s wall / {buildCpu.TotalSeconds:F1} s CPU; {values.Count:N0} current values, {engine.FactCount:N0} facts, {engine.AggregateCount:N0} aggregates"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[memory-view] bytes per value: current values (ProjectedValues) {(afterValues - before) / n:F1}, engine (facts + aggregates) {(afterEngine - afterValues) / n:F1}, whole view {(afterEngine - before) / n:F1}; managed heap {afterEngine / 1e9:F2} GB, process RSS {Environment.WorkingSet / 1e9:F2} GB"));
+
+        // The CSV for DuckDB (and PostgreSQL), streamed from the view's facts; the query sample's codes on the way.
+        var csv = Path.Combine(outDir, "facts-memory-view.csv");
+        watch.Restart();
+        var series = new HashSet<(string, Period, string)>();
+        var provinces = new HashSet<string>(StringComparer.Ordinal);
+        var communes = new HashSet<string>(StringComparer.Ordinal);
+        var rows = Export(catalogue, values.Facts().Select(f =>
+        {
+            series.Add((f.IndicatorCode, f.Period, f.SourceCode));
+            (f.TerritoryCode.Length == 2 ? provinces : communes).Add(f.TerritoryCode);
+            return f;
+        }), csv);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[memory-view] exported {rows:N0} facts to {csv} in {watch.Elapsed.TotalSeconds:F0} s"));
+        Queries("memory-view", engine, [.. series], [.. provinces], [.. communes], queries);
+        GC.KeepAlive(values);
+        engine.Dispose();
+        return ("memory-view", csv, rows);
+    }
+
     private static CatalogueSnapshot DemoCatalogue()
     {
         var root = Path.GetDirectoryName(Path.GetDirectoryName(DataGenerator.FindUp(Path.Combine("reference", "organizations.json"))))!;
@@ -195,7 +286,7 @@ public static class AggregationDriver
     }
 
     // indicator, disaggregation, source, period, province, territory (empty for a province's own value), value.
-    private static long Export(CatalogueSnapshot catalogue, List<Fact> facts, string path)
+    private static long Export(CatalogueSnapshot catalogue, IEnumerable<Fact> facts, string path)
     {
         var provinces = new Dictionary<(string, DateOnly), string>();
         using var writer = new StreamWriter(path);
@@ -220,10 +311,15 @@ public static class AggregationDriver
 
     private static void Queries(string label, AggregationEngine engine, List<Fact> facts, int count)
     {
-        var random = new Random(7);
         var series = facts.Select(f => (f.IndicatorCode, f.Period, f.SourceCode)).Distinct().ToArray();
         var provinces = facts.Select(f => f.TerritoryCode).Where(c => c.Length == 2).Distinct().ToArray();
         var communes = facts.Select(f => f.TerritoryCode).Where(c => c.Length > 2).Distinct().ToArray();
+        Queries(label, engine, series, provinces, communes, count);
+    }
+
+    private static void Queries(string label, AggregationEngine engine, (string, Period, string)[] series, string[] provinces, string[] communes, int count)
+    {
+        var random = new Random(7);
         CellQuery Pick()
         {
             var (indicator, period, source) = series[random.Next(series.Length)];

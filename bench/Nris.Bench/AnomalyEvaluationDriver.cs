@@ -41,6 +41,12 @@ public static class AnomalyEvaluationDriver
                 DemoAnomalyData.Revision = double.Parse(revision, CultureInfo.InvariantCulture);
             }
 
+            if (args.Contains("--toward-target"))
+            {
+                TowardTargetEvaluation.Run(places, seed, seeds, years, rate, Int("revisions", TowardTargetPlanting.RevisedReports));
+                return 0;
+            }
+
             if (Get("by-indicator", "") is { Length: > 0 } byText)
             {
                 ByIndicator(places, seed, seeds, years, rate, double.Parse(byText, CultureInfo.InvariantCulture));

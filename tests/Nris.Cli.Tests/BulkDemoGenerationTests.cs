@@ -39,6 +39,33 @@ public sealed class BulkDemoGenerationTests(PostgresFixture postgres) : IDisposa
     public async Task Bulk_generation_on_postgres_writes_what_the_submission_path_writes() =>
         await CompareAsync(NrisStorageOptions.Postgres, await postgres.CreateDatabaseAsync(Ct), await postgres.CreateDatabaseAsync(Ct));
 
+    /// <summary>
+    /// The bulk loader's pipeline (reports prepared on another thread, validation history of new reporters kept in
+    /// memory) against its serial form (everything on one thread, each history read from the database): the same seed,
+    /// over three days of daily reports so the history matters, in several batches, gives the same rows.
+    /// </summary>
+    [Fact]
+    public async Task Parallel_bulk_generation_writes_what_the_serial_one_writes()
+    {
+        string[] args = ["demo", "generate", "--values", "45000", "--seed", "11", "--bulk", "--bulk-batch", "7000"];
+        var serial = await RunAsync(NrisStorageOptions.Sqlite, _submitted.ConnectionString, [.. args, "--bulk-serial"]);
+        Assert.True(serial.Exit == 0, serial.Err);
+        var parallel = await RunAsync(NrisStorageOptions.Sqlite, _bulk.ConnectionString, args);
+        Assert.True(parallel.Exit == 0, parallel.Err);
+        var submitted = new Regex(@"Submitted ([\d,]+) reports with ([\d,]+) values .*\(([\d,]+) with explained warnings, 0 refused\); checkpoint at ledger entry (\d+)");
+        var a = submitted.Match(serial.Out);
+        var b = submitted.Match(parallel.Out);
+        Assert.True(a.Success, serial.Out);
+        Assert.True(b.Success, parallel.Out);
+        Assert.Equal(a.Groups[1].Value + " " + a.Groups[2].Value + " " + a.Groups[3].Value + " " + a.Groups[4].Value,
+            b.Groups[1].Value + " " + b.Groups[2].Value + " " + b.Groups[3].Value + " " + b.Groups[4].Value);
+        await SameRowsAsync(NrisStorageOptions.Sqlite, _submitted.ConnectionString, _bulk.ConnectionString);
+        ClearPools();
+        var verified = await RunAsync(NrisStorageOptions.Sqlite, _bulk.ConnectionString, "verify");
+        Assert.True(verified.Exit == 0, verified.Err + verified.Out);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"OK: {b.Groups[4].Value} entries"), verified.Out, StringComparison.Ordinal);
+    }
+
     private static async Task CompareAsync(string provider, string submitted, string bulk)
     {
         var one = await RunAsync(provider, submitted, "demo", "generate", "--values", Values.ToString(CultureInfo.InvariantCulture), "--seed", "7");
@@ -58,28 +85,7 @@ public sealed class BulkDemoGenerationTests(PostgresFixture postgres) : IDisposa
         Assert.Equal(a.Groups[4].Value, b.Groups[4].Value);
         Assert.True(long.Parse(b.Groups[2].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) >= Values);
 
-        // Row by row, everything but the clock (entry hashes, times and checkpoint signatures depend on it).
-        string[] tables =
-        [
-            "SELECT sequence, kind, payload, actor FROM ledger_entries ORDER BY sequence",
-            "SELECT sequence FROM ledger_checkpoints ORDER BY sequence",
-            "SELECT id, regime_code, period, reporter_code, regime_version, state, current_version, recipient_code, last_ledger_sequence FROM reports ORDER BY id",
-            "SELECT id, report_id, version, regime_version, state, reason, actor, organization, ledger_sequence, payload_hash, value_count, decided_by, idempotency_key, signer FROM report_versions ORDER BY id",
-            "SELECT report_id, version, action, actor, organization, reason, ledger_sequence FROM report_events ORDER BY id",
-            "SELECT version_id, indicator_code, disaggregation, territory_code, number, text, flag, status, note FROM report_values ORDER BY version_id, indicator_code, disaggregation, territory_code",
-            "SELECT indicator_code, disaggregation, territory_code, period, source, number, text, flag, status, note, report_id, report_version_id, version, ledger_sequence FROM current_values ORDER BY indicator_code, disaggregation, territory_code, period, source",
-        ];
-        foreach (var sql in tables)
-        {
-            var expected = await RowsAsync(provider, submitted, sql);
-            var actual = await RowsAsync(provider, bulk, sql);
-            Assert.True(expected.Count > 0, sql);
-            Assert.True(expected.Count == actual.Count, $"{sql}: {expected.Count} rows submitted, {actual.Count} in bulk");
-            for (var i = 0; i < expected.Count; i++)
-            {
-                Assert.True(expected[i] == actual[i], $"{sql}, row {i}:\n  submitted {expected[i]}\n  bulk      {actual[i]}");
-            }
-        }
+        await SameRowsAsync(provider, submitted, bulk);
 
         ClearPools();
         var verified = await RunAsync(provider, bulk, "verify");
@@ -127,6 +133,32 @@ public sealed class BulkDemoGenerationTests(PostgresFixture postgres) : IDisposa
             Assert.True(differences.Length == 0, differences.ToString());
             Assert.True(asked > 100, asked.ToString(CultureInfo.InvariantCulture));
             Assert.NotNull(catalogue);
+        }
+    }
+
+    // Row by row, everything but the clock (entry hashes, times and checkpoint signatures depend on it).
+    private static async Task SameRowsAsync(string provider, string expectedConnection, string actualConnection)
+    {
+        string[] tables =
+        [
+            "SELECT sequence, kind, payload, actor FROM ledger_entries ORDER BY sequence",
+            "SELECT sequence FROM ledger_checkpoints ORDER BY sequence",
+            "SELECT id, regime_code, period, reporter_code, regime_version, state, current_version, recipient_code, last_ledger_sequence FROM reports ORDER BY id",
+            "SELECT id, report_id, version, regime_version, state, reason, actor, organization, ledger_sequence, payload_hash, value_count, decided_by, idempotency_key, signer FROM report_versions ORDER BY id",
+            "SELECT report_id, version, action, actor, organization, reason, ledger_sequence FROM report_events ORDER BY id",
+            "SELECT version_id, indicator_code, disaggregation, territory_code, number, text, flag, status, note FROM report_values ORDER BY version_id, indicator_code, disaggregation, territory_code",
+            "SELECT indicator_code, disaggregation, territory_code, period, source, number, text, flag, status, note, report_id, report_version_id, version, ledger_sequence FROM current_values ORDER BY indicator_code, disaggregation, territory_code, period, source",
+        ];
+        foreach (var sql in tables)
+        {
+            var expected = await RowsAsync(provider, expectedConnection, sql);
+            var actual = await RowsAsync(provider, actualConnection, sql);
+            Assert.True(expected.Count > 0, sql);
+            Assert.True(expected.Count == actual.Count, $"{sql}: {expected.Count} rows expected, {actual.Count} written");
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.True(expected[i] == actual[i], $"{sql}, row {i}:\n  expected {expected[i]}\n  written  {actual[i]}");
+            }
         }
     }
 

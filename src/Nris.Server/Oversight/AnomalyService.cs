@@ -41,15 +41,17 @@ public sealed record AnomalyQuery(string? Regime = null, Period? Period = null, 
 /// reported, each series with its whole history — and <see cref="AnomalyDetector"/> runs over it.
 /// </summary>
 /// <remarks>
-/// <para>Computed when asked, with a cache per regime that is keyed by the ledger's last sequence number and the
-/// catalogue snapshot: any new ledger entry (a submission, revision, return …) makes the next question scan again, so
-/// the answer is always the one a scan from scratch would give (a test holds the cached answer equal to a fresh
-/// service's). The current values are written in the same transaction as their ledger entry, so there is no lag.</para>
+/// <para>Computed when asked, with a cache per regime that is keyed by the regime's own head (the last ledger entry
+/// that touched one of its reports), the targets view and the catalogue snapshot: an entry on one of the regime's
+/// reports (a submission, revision, acceptance, return …) or on a target makes the next question scan that regime
+/// again, and entries of other regimes or kinds leave it cached, so the answer is always the one a scan from scratch
+/// would give (tests hold the cached answer equal to a fresh service's). The current values are written in the same
+/// transaction as their ledger entry, so there is no lag.</para>
 /// <para>Scope: a flag is listed when the caller may see how its reporter reports under its regime, the same rule as
 /// the compliance matrix (<see cref="ComplianceService.CanSee"/>): the reporter's own subtree, or the regime's
 /// recipient. A flag's explanation may quote the peers' typical growth (a median), never another reporter's value.</para>
 /// </remarks>
-public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<NrisDbContext> contexts)
+public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<NrisDbContext> contexts, TargetService targets)
 {
     /// <summary>The most flags one call returns.</summary>
     public const int MaxTake = 1000;
@@ -57,16 +59,21 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
     /// <summary>The most periods of one regime laid out (the latest ones): 20 years of months.</summary>
     public const int MaxPeriods = 240;
 
-    /// <summary>The detectors that run over the stored values. <c>toward-target</c> needs revision histories against targets and is not among them yet.</summary>
+    /// <summary>The detectors that run over the stored values (<c>toward-target</c> over the revision histories against the targets view).</summary>
     public static IReadOnlyList<string> StoredDetectors { get; } =
     [
         Detectors.OwnHistory, Detectors.Peers, Detectors.YearOnYearJump, Detectors.Smoothed, Detectors.CopiedForward,
-        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue,
+        Detectors.RoundFigures, Detectors.Benford, Detectors.ExpectedValue, Detectors.TowardTarget, RecentPeriodDetector.Name,
     ];
 
     private readonly ConcurrentDictionary<string, Scan> _cache = new(StringComparer.Ordinal);
 
-    private sealed record Scan(long Head, CatalogueSnapshot Catalogue, IReadOnlyList<AnomalyDto> Flags);
+    private sealed record Scan(long Head, CatalogueSnapshot Catalogue, IReadOnlyList<Target> Targets, IReadOnlyList<AnomalyDto> Flags);
+
+    private long _scans;
+
+    /// <summary>How many regime scans this service has run (a cached answer runs none): for operators and tests.</summary>
+    public long Scans => Interlocked.Read(ref _scans);
 
     /// <summary>Whether the detectors can run over a regime of this periodicity ("same period last year" needs whole years of periods).</summary>
     public static bool Supports(Periodicity periodicity) => PeriodsPerYear(periodicity) > 0;
@@ -80,20 +87,27 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Take, MaxTake);
         var snapshot = catalogue.Current;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // Read before scanning: a scan sees at least this much of the ledger, so keying it by this head never serves
-        // an answer older than the entries it names.
-        var head = await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        // The targets view first (toward-target judges revisions against it); its list is replaced only when a target
+        // entry arrives, so the same list means the same targets.
+        await targets.CatchUpAsync(ct);
+        var targetsNow = targets.Targets;
         var result = new List<AnomalyDto>();
         foreach (var code in query.Regime is { } one ? [one] : snapshot.RegimeCodes)
         {
-            if (snapshot.LatestRegime(code) is not { } regime || !Supports(regime.Periodicity) || !scope.IsAuthenticated || !scope.CanReadRegime(regime))
+            if (snapshot.LatestRegime(code) is not { } regime || !(Supports(regime.Periodicity) || IsRecent(regime.Periodicity)) ||
+                !scope.IsAuthenticated || !scope.CanReadRegime(regime))
             {
                 continue;
             }
 
-            if (!_cache.TryGetValue(code, out var scan) || scan.Head != head || !ReferenceEquals(scan.Catalogue, snapshot))
+            // The regime's own head: the last ledger entry that touched one of its reports (a submission, revision,
+            // acceptance, return or reopening sets it). Read before scanning, so a scan sees at least this much, and an
+            // entry of another regime or of another kind leaves this regime's cached scan in place.
+            var head = await db.Reports.Where(r => r.RegimeCode == code).MaxAsync(r => (long?)r.LastLedgerSequence, ct) ?? 0;
+            if (!_cache.TryGetValue(code, out var scan) || scan.Head != head || !ReferenceEquals(scan.Catalogue, snapshot) ||
+                !ReferenceEquals(scan.Targets, targetsNow))
             {
-                scan = new Scan(head, snapshot, await ScanAsync(db, snapshot, regime, ct));
+                scan = new Scan(head, snapshot, targetsNow, await ScanAsync(db, snapshot, regime, ct));
                 _cache[code] = scan;
             }
 
@@ -118,6 +132,12 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(regime);
+        Interlocked.Increment(ref _scans);
+        if (IsRecent(regime.Periodicity))
+        {
+            return await ScanRecentAsync(db, regime, ct);
+        }
+
         var code = regime.Code;
         var rows = await (from v in db.CurrentValues.AsNoTracking()
                           join r in db.Reports.AsNoTracking() on v.ReportId equals r.Id
@@ -137,6 +157,8 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
         {
             return [];
         }
+
+        var towardTarget = await TowardTargetAsync(db, regime, ct);
 
         // Every period from the first to the last, so "same period last year" is a fixed step back; at most MaxPeriods.
         var last = parsed.Values.Max();
@@ -208,7 +230,20 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
             }
         }
 
-        return [.. flags.Select(x => ToDto(grid, cells, periods, regime.Code, x.Flag, x.Year, Home))];
+        return [.. flags.Select(x => ToDto(grid, cells, periods, regime.Code, x.Flag, x.Year, Home)), .. towardTarget];
+    }
+
+    // toward-target: the regime's stored revision histories against the targets in force, one flag per reporter and year.
+    private async Task<IReadOnlyList<AnomalyDto>> TowardTargetAsync(NrisDbContext db, Regime regime, CancellationToken ct)
+    {
+        // The targets view follows the same ledger: caught up to at least the head the scan is keyed by.
+        await targets.CatchUpAsync(ct);
+        var inForce = targets.Targets;
+        var indicators = inForce.Select(t => t.IndicatorCode).Distinct(StringComparer.Ordinal).ToList();
+        var revised = await RevisionHistory.ReadAsync(db, regime, indicators, ct);
+        return [.. TowardTargetDetector.Detect(revised, inForce).Select(f => new AnomalyDto(
+            Detectors.TowardTarget, f.Regime, f.Reporter, null, f.Year, null, null, null, null, Math.Round(f.Score, 4), f.MessageVi, f.MessageEn,
+            $"/api/reports?regime={Uri.EscapeDataString(f.Regime)}&reporter={Uri.EscapeDataString(f.Reporter)}"))];
     }
 
     private static AnomalyDto ToDto(
@@ -240,6 +275,79 @@ public sealed class AnomalyService(CatalogueState catalogue, IDbContextFactory<N
                 $"/api/provenance?indicator={Uri.EscapeDataString(cell.Indicator)}&territory={Uri.EscapeDataString(territory)}&period={periods[at]}&disaggregation={Uri.EscapeDataString(cell.Disaggregation)}&source={Uri.EscapeDataString(reporter)}");
         return new AnomalyDto(f.Detector, regime, reporter, period, year, cell.Indicator, cell.Disaggregation, territory, value,
             Math.Round(f.Score, 4), f.MessageVi, f.MessageEn, evidence);
+    }
+
+    /// <summary>Whether a regime of this periodicity is scanned over a sparse recent window (daily and weekly: <see cref="RecentPeriodDetector"/>).</summary>
+    public static bool IsRecent(Periodicity periodicity) => periodicity is Periodicity.Daily or Periodicity.Weekly;
+
+    // Daily and weekly regimes: only the values of the window (the latest periods and their baselines) are read and laid
+    // out as sparse series, one per reporter × indicator × disaggregation × territory; the cells' peers are the other
+    // series of the same indicator and disaggregation.
+    private static async Task<IReadOnlyList<AnomalyDto>> ScanRecentAsync(NrisDbContext db, Regime regime, CancellationToken ct)
+    {
+        var code = regime.Code;
+        var daily = regime.Periodicity == Periodicity.Daily;
+        var texts = await db.Reports.AsNoTracking().Where(r => r.RegimeCode == code).Select(r => r.Period).Distinct().ToListAsync(ct);
+        var parsed = new List<Period>();
+        foreach (var text in texts)
+        {
+            if (Period.TryParse(text, out var p) && p.Periodicity == regime.Periodicity)
+            {
+                parsed.Add(p);
+            }
+        }
+
+        if (parsed.Count == 0)
+        {
+            return [];
+        }
+
+        var window = RecentPeriodDetector.WindowSteps(daily);
+        var periods = new List<Period> { parsed.Max() };
+        while (periods.Count < window)
+        {
+            periods.Add(periods[^1].Previous());
+        }
+
+        var stepOf = periods.Select((p, i) => (p, i)).ToDictionary(x => x.p.ToString(), x => x.i, StringComparer.Ordinal);
+        var wanted = stepOf.Keys.ToList();
+        var rows = await (from v in db.CurrentValues.AsNoTracking()
+                          join r in db.Reports.AsNoTracking() on v.ReportId equals r.Id
+                          where r.RegimeCode == code && wanted.Contains(r.Period) && v.Number != null
+                          select new { r.Period, r.ReporterCode, v.IndicatorCode, v.Disaggregation, v.TerritoryCode, v.Number }).ToListAsync(ct);
+        var seriesIndex = new Dictionary<(string Reporter, string Indicator, string Disaggregation, string Territory), int>();
+        var cellIndex = new Dictionary<(string Indicator, string Disaggregation), int>();
+        var series = new List<(string Reporter, string Indicator, string Disaggregation, string Territory)>();
+        var cellOf = new List<int>();
+        var values = new List<RecentValue>(rows.Count);
+        foreach (var r in rows.OrderBy(r => r.ReporterCode, StringComparer.Ordinal).ThenBy(r => r.IndicatorCode, StringComparer.Ordinal)
+            .ThenBy(r => r.Disaggregation, StringComparer.Ordinal).ThenBy(r => r.TerritoryCode, StringComparer.Ordinal))
+        {
+            var key = (r.ReporterCode, r.IndicatorCode, r.Disaggregation, r.TerritoryCode);
+            if (!seriesIndex.TryGetValue(key, out var i))
+            {
+                seriesIndex[key] = i = series.Count;
+                series.Add(key);
+                if (!cellIndex.TryGetValue((r.IndicatorCode, r.Disaggregation), out var c))
+                {
+                    cellIndex[(r.IndicatorCode, r.Disaggregation)] = c = cellIndex.Count;
+                }
+
+                cellOf.Add(c);
+            }
+
+            values.Add(new RecentValue(i, stepOf[r.Period], (double)r.Number!.Value));
+        }
+
+        return [.. RecentPeriodDetector.Detect(cellOf, values, daily).Select(f =>
+        {
+            var (reporter, indicator, disaggregation, territory) = series[f.Series];
+            var period = periods[f.Step];
+            return new AnomalyDto(RecentPeriodDetector.Name, code, reporter, period.ToString(), period.Year, indicator, disaggregation, territory,
+                (decimal)f.Value, Math.Round(Math.Min(Math.Abs(f.Z), 1e6), 4), f.MessageVi, f.MessageEn,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"/api/provenance?indicator={Uri.EscapeDataString(indicator)}&territory={Uri.EscapeDataString(territory)}&period={period}&disaggregation={Uri.EscapeDataString(disaggregation)}&source={Uri.EscapeDataString(reporter)}"));
+        })];
     }
 
     private static int PeriodsPerYear(Periodicity periodicity) => periodicity switch

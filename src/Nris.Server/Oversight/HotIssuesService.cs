@@ -50,6 +50,9 @@ public sealed class HotIssuesService(
     /// <summary>The most issues one call returns.</summary>
     public const int MaxTake = 100;
 
+    /// <summary>The score of a reporter whose revisions move toward the targets (<c>toward-target</c>).</summary>
+    public const double TowardTargetScore = 0.4;
+
     /// <summary>The score of a missing report: below a 10 % cross-check gap and any anomaly.</summary>
     public const double MissingScore = 0.1;
 
@@ -112,6 +115,15 @@ public sealed class HotIssuesService(
             issues.Add(new HotIssueDto("anomaly", score, string.Join("+", detectors.Order(StringComparer.Ordinal)), first.Indicator,
                 first.Territory, first.Period, $"{first.Reporter} ({first.Regime}, {first.Period}{Cell(first)}): {first.ExplanationVi}",
                 $"{first.Reporter} ({first.Regime}, {first.Period}{Cell(first)}): {first.ExplanationEn}", first.EvidenceLink));
+        }
+
+        // Reporters whose revisions of this year move their figures toward the targets (toward-target flags a reporter's
+        // year, not one period): above a single detector's value, below a value far from both its history and its peers.
+        foreach (var f in flags.Where(f => f.Detector == Detectors.TowardTarget).DistinctBy(f => (f.Regime, f.Reporter, f.Year)))
+        {
+            issues.Add(new HotIssueDto("anomaly", TowardTargetScore, Detectors.TowardTarget, null, null, null,
+                string.Create(CultureInfo.InvariantCulture, $"{f.Reporter} ({f.Regime}, {f.Year}): {f.ExplanationVi}"),
+                string.Create(CultureInfo.InvariantCulture, $"{f.Reporter} ({f.Regime}, {f.Year}): {f.ExplanationEn}"), f.EvidenceLink));
         }
 
         issues.AddRange(Moves(scope, today));

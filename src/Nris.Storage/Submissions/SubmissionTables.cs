@@ -39,8 +39,26 @@ public static class SubmissionTables
             cancellationToken);
     }
 
-    // Built from the EF model (column names of both tables, the current view's key), so it follows the mappings.
-    private static string CopyVersionSql(NrisDbContext db)
+    /// <summary>
+    /// <see cref="ReplaceCurrentFromVersionAsync"/> for a report created in the caller's transaction, which has no
+    /// current rows to take out yet: only the INSERT … SELECT (the bulk demo loader writes millions of new reports, and
+    /// the DELETE per report was a query compiled and run for nothing).
+    /// </summary>
+    public static Task InsertCurrentFromNewVersionAsync(
+        NrisDbContext db, long reportId, long versionId, int version, long ledgerSequence, string period, string source,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Database.ExecuteSqlRawAsync(CopyVersionSql(db), [period, source, reportId, versionId, version, ledgerSequence, versionId],
+            cancellationToken);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, string> CopyVersionSqls = [];
+
+    // Built from the EF model (column names of both tables, the current view's key), so it follows the mappings; once per model.
+    private static string CopyVersionSql(NrisDbContext db) => CopyVersionSqls.GetValue(db.Model, _ => BuildCopyVersionSql(db));
+
+    private static string BuildCopyVersionSql(NrisDbContext db)
     {
         var current = db.Model.FindEntityType(typeof(CurrentValueEntity))!;
         var values = db.Model.FindEntityType(typeof(ReportValueEntity))!;

@@ -22,19 +22,22 @@ namespace Nris.Server.Tests.Oversight;
 /// series is; a reporter of another province sees nothing of them; the cached answer equals a scan from scratch; and
 /// a revision that undoes the inflation removes its flags.
 /// </summary>
-public sealed class AnomalyTests
+public abstract class AnomalyTestsSuite
 {
     private const string Regime = "KTXH-TINH-THANG";
     private const string Hanoi = "UBND.01";
     private const string Hcmc = "UBND.79";
     private const string HaiPhong = "UBND.31";
     private static readonly string[] Provinces = ["01", "79", "31", "48", "92", "22", "26", "38", "40", "56", "75", "89"];
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     [Fact]
     public async Task Planted_manipulations_are_flagged_with_evidence_untouched_series_are_not_and_other_provinces_see_nothing()
     {
-        await using var server = new OversightServer(new DateTimeOffset(2025, 7, 10, 0, 0, 0, TimeSpan.Zero), ["--Nris:Notifications:Enabled=false"]);
+        await using var server = new OversightServer(new DateTimeOffset(2025, 7, 10, 0, 0, 0, TimeSpan.Zero), [.. await DatabaseSettingsAsync(), "--Nris:Notifications:Enabled=false"]);
         await server.StartAsync();
         var planted = new[] { (Hanoi, "2025-M04"), (Hcmc, "2025-M05"), (HaiPhong, "2025-M06") };
         var history = History().ToList();
@@ -230,7 +233,7 @@ public sealed class AnomalyTests
         new { values = report.Values.Select(v => new { indicator = v.IndicatorCode, number = v.IndicatorCode == indicator ? number : v.Number }).ToArray() };
 
     /// <summary>Submits (or revises) over HTTP; plausibility warnings get an explanation, as a reporter would give.</summary>
-    private static async Task<long> SubmitAsync(Auth.ApiSession session, string reporter, string period, object body, string action)
+    internal static async Task<long> SubmitAsync(Auth.ApiSession session, string reporter, string period, object body, string action)
     {
         var path = $"/api/reports/{Regime}/{period}/{reporter}/{action}";
         using var first = await session.PostAsync(path, body);
@@ -255,4 +258,14 @@ public sealed class AnomalyTests
         var done = await session.PostJsonAsync(path, retry, 201);
         return done.GetProperty("ledgerSequence").GetInt64();
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class AnomalyTests : AnomalyTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresAnomalyTests(Nris.Testing.PostgresFixture postgres) : AnomalyTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }

@@ -16,11 +16,14 @@ namespace Nris.Server.Tests.Oversight;
 /// both values, both provenances, the gap and since when; Hồ Chí Minh City's does not; a caller of another province
 /// does not see Hà Nội's.
 /// </summary>
-public sealed class CrossCheckChildrenTests
+public abstract class CrossCheckChildrenTestsSuite
 {
     private const string Period = "2026-M03";
     private const string Rule = "XC-TEST-REVENUE-COMMUNES";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     // The extra cross-check rule this test adds to the shipped ones.
     private static readonly object TestRule = new
@@ -45,7 +48,7 @@ public sealed class CrossCheckChildrenTests
     {
         using var files = new CrossCheckDataFiles(TestRule);
         await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero),
-            ["--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + files.Root]);
+            [.. await DatabaseSettingsAsync(), "--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + files.Root]);
         await server.StartAsync();
         var hanoiUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
         var hcmcUser = await server.UserAsync(Hcmc, "reporter", "reporter@hcmc.test.vn");
@@ -97,4 +100,14 @@ public sealed class CrossCheckChildrenTests
         Assert.Single((await hanoi.GetJsonAsync(url)).EnumerateArray());
         Assert.Empty((await hcmc.GetJsonAsync(url)).EnumerateArray());
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class CrossCheckChildrenTests : CrossCheckChildrenTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresCrossCheckChildrenTests(Nris.Testing.PostgresFixture postgres) : CrossCheckChildrenTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }

@@ -14,11 +14,14 @@ namespace Nris.Server.Tests.Oversight;
 /// the rule's tolerances). Hà Nội's gap appears with both values, both provenances, the gap and since when; Hồ Chí Minh
 /// City's does not; a caller of another province does not see Hà Nội's. The <c>children</c> kind is not tested here.
 /// </summary>
-public sealed class CrossCheckDisaggregationTests
+public abstract class CrossCheckDisaggregationTestsSuite
 {
     private const string Period = "2026-M03";
     private const string Rule = "XC-TEST-EXPORT-SECTORS";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     // The extra cross-check rule this test adds to the shipped ones.
     private static readonly object TestRule = new
@@ -42,7 +45,7 @@ public sealed class CrossCheckDisaggregationTests
     {
         using var files = new CrossCheckDataFiles(TestRule);
         await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero),
-            ["--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + files.Root]);
+            [.. await DatabaseSettingsAsync(), "--Nris:Notifications:Enabled=false", "--Nris:DataFiles=" + files.Root]);
         await server.StartAsync();
         var hanoiUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
         var hcmcUser = await server.UserAsync(Hcmc, "reporter", "reporter@hcmc.test.vn");
@@ -91,4 +94,14 @@ public sealed class CrossCheckDisaggregationTests
         Assert.Single((await hanoi.GetJsonAsync(url)).EnumerateArray());
         Assert.Empty((await hcmc.GetJsonAsync(url)).EnumerateArray());
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class CrossCheckDisaggregationTests : CrossCheckDisaggregationTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresCrossCheckDisaggregationTests(Nris.Testing.PostgresFixture postgres) : CrossCheckDisaggregationTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }

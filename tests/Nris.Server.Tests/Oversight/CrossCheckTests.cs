@@ -13,16 +13,19 @@ namespace Nris.Server.Tests.Oversight;
 /// of catalogue/cross-checks/demo.json shows it with both values and both provenances (reporter, report version,
 /// ledger sequence), only to callers who may read both sides, and it disappears when Hà Nội revises to 130.
 /// </summary>
-public sealed class CrossCheckTests
+public abstract class CrossCheckTestsSuite
 {
     private const string Period = "2026-M03";
     private const string Rule = "XC-BUDGET-REVENUE-PROVINCE-BTC";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     [Fact]
     public async Task A_planted_province_ministry_gap_appears_with_both_provenances_and_disappears_when_revised()
     {
-        await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero), []);
+        await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero), [.. await DatabaseSettingsAsync()]);
         await server.StartAsync();
         var hanoiUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
         var btcUser = await server.UserAsync("BTC", "reporter", "reporter@btc.test.vn");
@@ -95,7 +98,7 @@ public sealed class CrossCheckTests
     [Fact]
     public async Task A_total_that_differs_from_the_sum_of_its_components_is_a_formula_discrepancy()
     {
-        await using var server = new OversightServer(new DateTimeOffset(2026, 5, 5, 0, 0, 0, TimeSpan.Zero), []);
+        await using var server = new OversightServer(new DateTimeOffset(2026, 5, 5, 0, 0, 0, TimeSpan.Zero), [.. await DatabaseSettingsAsync()]);
         await server.StartAsync();
         var btcUser = await server.UserAsync("BTC", "reporter", "reporter@btc.test.vn");
         var vpcpUser = await server.UserAsync("VPCP", "reviewer", "reviewer@vpcp.test.vn");
@@ -164,4 +167,14 @@ public sealed class CrossCheckTests
         await using var db = await server.Services.GetRequiredService<IDbContextFactory<NrisDbContext>>().CreateDbContextAsync(Ct);
         await server.Services.GetRequiredService<AggregationProjection>().CatchUpAsync(db, Ct);
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class CrossCheckTests : CrossCheckTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresCrossCheckTests(Nris.Testing.PostgresFixture postgres) : CrossCheckTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }

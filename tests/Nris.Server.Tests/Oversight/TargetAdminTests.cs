@@ -19,10 +19,13 @@ namespace Nris.Server.Tests.Oversight;
 /// City's leader may set its own targets but not Hà Nội's; bad input answers a bilingual 400 naming the field and
 /// stores nothing; the view rebuilt from the ledger equals the incrementally followed one; the chain still verifies.
 /// </summary>
-public sealed class TargetAdminTests
+public abstract class TargetAdminTestsSuite
 {
     private const string Code = "HN-2026-RETAIL";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings that put the server on another database than its own SQLite file (none: SQLite).</summary>
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     private static object RetailTarget(decimal value, string territory = "01", object? milestones = null) => new
     {
@@ -34,7 +37,7 @@ public sealed class TargetAdminTests
     [Fact]
     public async Task Targets_are_set_changed_and_retired_through_the_ledger_within_the_callers_territory()
     {
-        await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero), ["--Nris:Notifications:Enabled=false"]);
+        await using var server = new OversightServer(new DateTimeOffset(2026, 4, 5, 0, 0, 0, TimeSpan.Zero), [.. await DatabaseSettingsAsync(), "--Nris:Notifications:Enabled=false"]);
         await server.StartAsync();
         var hanoiUser = await server.UserAsync(Hanoi, "reviewer", "leader@hanoi.test.vn");
         var hanoiReporterUser = await server.UserAsync(Hanoi, "reporter", "reporter@hanoi.test.vn");
@@ -165,4 +168,14 @@ public sealed class TargetAdminTests
         await using var db = await server.Services.GetRequiredService<IDbContextFactory<NrisDbContext>>().CreateDbContextAsync(Ct);
         return await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, Ct) ?? 0;
     }
+}
+
+/// <summary>The scenario on SQLite (the server's own database file).</summary>
+public sealed class TargetAdminTests : TargetAdminTestsSuite;
+
+/// <summary>The same scenario on a PostgreSQL database of its own.</summary>
+public sealed class PostgresTargetAdminTests(Nris.Testing.PostgresFixture postgres) : TargetAdminTestsSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }
