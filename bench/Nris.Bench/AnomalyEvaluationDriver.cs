@@ -4,7 +4,8 @@ using Nris.Core.Oversight;
 namespace Nris.Bench;
 
 /// <summary>
-/// <c>anomalies [--source series|demo] [--seed N] [--seeds K] [--reporters R] [--cells C] [--years Y] [--places FILE] [--rate X] [--z Z1,Z2…]</c>:
+/// <c>anomalies [--source series|demo] [--seed N] [--seeds K] [--reporters R] [--cells C] [--years Y] [--places FILE] [--rate X] [--z Z1,Z2…]
+/// [--curve Z1,Z2…] [--by-indicator Z] [--ytd-revision X]</c>:
 /// plants each known manipulation into seeded generated data and prints recall and false-positive rate per detector,
 /// summed over K seeds (docs/benchmarks.md, "Oversight"). <c>--source series</c> (default) uses
 /// <see cref="SeriesGenerator"/>; <c>--source demo</c> uses <c>nris demo generate</c>'s monthly provincial reports
@@ -35,6 +36,11 @@ public static class AnomalyEvaluationDriver
         {
             var years = Int("years", 5);
             var places = Get("places", "") is { Length: > 0 } given ? given : DemoAnomalyData.FindPlaces();
+            if (Get("ytd-revision", "") is { Length: > 0 } revision)
+            {
+                DemoAnomalyData.Revision = double.Parse(revision, CultureInfo.InvariantCulture);
+            }
+
             if (args.Contains("--toward-target"))
             {
                 TowardTargetEvaluation.Run(places, seed, seeds, years, rate, Int("revisions", TowardTargetPlanting.RevisedReports));
@@ -75,11 +81,13 @@ public static class AnomalyEvaluationDriver
         return 0;
     }
 
-    // The expected-value detector on planted inflated values, per indicator, at one threshold: where the misses are.
+    // The expected-value detector on planted inflated values, per indicator, at one threshold: where the misses are —
+    // the third-round score (no year-to-date check, the peer) next to the score with the check.
     private static void ByIndicator(string places, int seed, int seeds, int years, double rate, double z)
     {
-        var totals = new SortedDictionary<string, (int Planted, int Found, int Clean, int Fp, double Sigma, int N)>(StringComparer.Ordinal);
+        var totals = new SortedDictionary<string, (int Planted, int Found, int Clean, int Fp, double Sigma, int N, int PeerFound, int PeerFp)>(StringComparer.Ordinal);
         var t = new AnomalyThresholds();
+        var peer = new AnomalyThresholds { YearToDateCheck = false };
         for (var s = seed; s < seed + seeds; s++)
         {
             var clean = DemoAnomalyData.Clean(places, s, years);
@@ -87,52 +95,89 @@ public static class AnomalyEvaluationDriver
             var grid = clean.Clone();
             var key = AnomalyPlanter.Plant(grid, PlantedKind.Inflated, rate, first, s * 31 + (int)PlantedKind.Inflated)
                 .Select(k => (k.Reporter, k.Cell, k.Period)).ToHashSet();
+            var peerFlags = ExpectedValues.Gaps(grid, first, clean.Periods.Count, peer)
+                .Where(g => Math.Abs(g.Z) > z && Math.Abs(g.LogGap) > t.MinimumDeviation).Select(g => (g.Reporter, g.Cell, g.Period)).ToHashSet();
+            // A clean value is one whose series has nothing planted in the year (as AnomalyEvaluation scores it).
+            var plantedSeries = key.Where(k => !grid[k.Reporter, k.Cell, k.Period].Equals(clean[k.Reporter, k.Cell, k.Period]))
+                .Select(k => (k.Reporter, k.Cell)).ToHashSet();
             foreach (var g in ExpectedValues.Gaps(grid, first, clean.Periods.Count, t))
             {
                 var name = clean.Cells[g.Cell];
                 var x = totals.GetValueOrDefault(name);
-                var flagged = Math.Abs(g.Z) > z && Math.Abs(g.LogGap) > t.MinimumDeviation;
+                var flagged = Math.Abs(g.Z) > z && Math.Abs(g.LogGap) > t.MinimumDeviation ? 1 : 0;
+                var peerFlagged = peerFlags.Contains((g.Reporter, g.Cell, g.Period)) ? 1 : 0;
                 var planted = key.Contains((g.Reporter, g.Cell, g.Period)) && !grid[g.Reporter, g.Cell, g.Period].Equals(clean[g.Reporter, g.Cell, g.Period]);
+                if (!planted && plantedSeries.Contains((g.Reporter, g.Cell)))
+                {
+                    continue;
+                }
+
                 totals[name] = planted
-                    ? (x.Planted + 1, x.Found + (flagged ? 1 : 0), x.Clean, x.Fp, x.Sigma + g.Sigma, x.N + 1)
-                    : (x.Planted, x.Found, x.Clean + 1, x.Fp + (flagged ? 1 : 0), x.Sigma + g.Sigma, x.N + 1);
+                    ? (x.Planted + 1, x.Found + flagged, x.Clean, x.Fp, x.Sigma + g.Sigma, x.N + 1, x.PeerFound + peerFlagged, x.PeerFp)
+                    : (x.Planted, x.Found, x.Clean + 1, x.Fp + flagged, x.Sigma + g.Sigma, x.N + 1, x.PeerFound, x.PeerFp + peerFlagged);
             }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected-value per indicator, robust z > {z}, seeds {seed}..{seed + seeds - 1}, plant rate {rate}"));
-        Console.WriteLine("| indicator | noise σ (log) | planted | found | recall | clean values | FP rate |");
+        Console.WriteLine("| indicator | planted | third round: recall | third round: FP rate | with year-to-date check: recall | with check: FP rate | clean values |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, x) in totals)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {x.Sigma / Math.Max(1, x.N):0.000} | {x.Planted} | {x.Found} | {100.0 * x.Found / Math.Max(1, x.Planted):0.0}% | {x.Clean} | {100.0 * x.Fp / Math.Max(1, x.Clean):0.00}% |"));
+                $"| {name} | {x.Planted} | {100.0 * x.PeerFound / Math.Max(1, x.Planted):0.0}% | {100.0 * x.PeerFp / Math.Max(1, x.Clean):0.00}% | {100.0 * x.Found / Math.Max(1, x.Planted):0.0}% | {100.0 * x.Fp / Math.Max(1, x.Clean):0.00}% | {x.Clean} |"));
         }
 
         Console.WriteLine();
     }
 
-    // The expected-value detector's recall and false positives on planted inflated values at each threshold.
+    // The expected-value detector's recall and false positives on planted inflated values at each threshold: the
+    // third-round score (no year-to-date check) as the peer, and the score with the check; for all cells, the month
+    // cells (the form of the third round) and the year-to-date cells.
     private static void Curve(Func<int, ReportGrid> clean, int seed, int seeds, double rate, List<double> zs, string source)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var totals = new Dictionary<double, (int Planted, int Found, int Clean, int Fp)>();
+        var groups = new (string Name, Func<ReportGrid, Func<int, bool>?> Cells)[]
+        {
+            ("all cells", _ => null),
+            ("the third round's cells (all but the cumulative columns)", g => c => !YearToDate.Pairs(g).Any(x => x.Cumulative == c)),
+            ("the cumulative columns (X_YTD next to X)", g => c => YearToDate.Pairs(g).Any(x => x.Cumulative == c)),
+        };
+        var variants = new[] { new AnomalyThresholds { YearToDateCheck = false }, new AnomalyThresholds() };
+        var totals = new Dictionary<(string Group, int Variant, double Z), (int Planted, int Found, int Clean, int Fp)>();
         for (var s = seed; s < seed + seeds; s++)
         {
             var grid = clean(s);
-            foreach (var (z, score) in AnomalyEvaluation.InflatedCurve(grid, grid.Periods.Count - grid.PeriodsPerYear, rate, s, zs))
+            foreach (var (group, cells) in groups)
             {
-                var t = totals.GetValueOrDefault(z);
-                totals[z] = (t.Planted + score.Planted, t.Found + score.Found, t.Clean + score.Clean, t.Fp + score.FalsePositives);
+                for (var v = 0; v < variants.Length; v++)
+                {
+                    foreach (var (z, score) in AnomalyEvaluation.InflatedCurve(grid, grid.Periods.Count - grid.PeriodsPerYear, rate, s, zs, variants[v], cells(grid)))
+                    {
+                        var t = totals.GetValueOrDefault((group, v, z));
+                        totals[(group, v, z)] = (t.Planted + score.Planted, t.Found + score.Found, t.Clean + score.Clean, t.Fp + score.FalsePositives);
+                    }
+                }
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected-value on planted inflated values, {source}, seeds {seed}..{seed + seeds - 1}, plant rate {rate}"));
-        Console.WriteLine("| robust z > | planted | found | recall | clean values | false positives | FP rate |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (z, t) in totals.OrderBy(x => x.Key))
+        foreach (var (group, _) in groups)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {z:0.0#} | {t.Planted} | {t.Found} | {100.0 * t.Found / Math.Max(1, t.Planted):0.0}% | {t.Clean} | {t.Fp} | {100.0 * t.Fp / Math.Max(1, t.Clean):0.00}% |"));
+            if (totals.Where(x => x.Key.Group == group).Sum(x => x.Value.Planted) == 0)
+            {
+                continue;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected-value on planted inflated values, {source}, {group}, seeds {seed}..{seed + seeds - 1}, plant rate {rate}"));
+            Console.WriteLine("| robust z > | planted | third round: recall | third round: FP rate | with year-to-date check: recall | with check: FP rate | clean values |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var z in zs.Order())
+            {
+                var (p, n) = (totals[(group, 0, z)], totals[(group, 1, z)]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {z:0.0#} | {n.Planted} | {100.0 * p.Found / Math.Max(1, p.Planted):0.0}% | {100.0 * p.Fp / Math.Max(1, p.Clean):0.00}% | {100.0 * n.Found / Math.Max(1, n.Planted):0.0}% | {100.0 * n.Fp / Math.Max(1, n.Clean):0.00}% | {n.Clean} |"));
+            }
+
+            Console.WriteLine();
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"elapsed {watch.Elapsed.TotalSeconds:0.0} s"));
@@ -150,6 +195,9 @@ public static class AnomalyEvaluationDriver
             shape = string.Create(CultureInfo.InvariantCulture,
                 $"{clean.Reporters.Count} provinces × {clean.Cells.Count} indicators × {clean.Periods.Count} months ({clean.Periods[0]}..{clean.Periods[^1]})");
             Add(totals, AnomalyEvaluation.Evaluate(clean, DemoPlanting.ReviewStart(clean), rate, s, thresholds));
+            // The peer in the same run: the third-round score, without the year-to-date check.
+            Add(totals, AnomalyEvaluation.InflatedCurve(clean, DemoPlanting.ReviewStart(clean), rate, s, [thresholds.ExpectedZ],
+                thresholds with { YearToDateCheck = false }).Select(x => x.Score with { Detector = Detectors.ExpectedValue + " (third round, peer)" }));
         }
 
         Print(totals, string.Create(CultureInfo.InvariantCulture,

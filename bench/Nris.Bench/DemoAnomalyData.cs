@@ -13,6 +13,10 @@ internal static class DemoAnomalyData
 {
     public const string Regime = "KTXH-TINH-THANG";
 
+    /// <summary><c>--ytd-revision X</c>: the generator's revision of earlier months in the year-to-date columns (null: its default).</summary>
+    public static double? Revision { get; set; }
+
+    /// <summary>The clean grid; <see cref="Revision"/> sets how much the year-to-date columns revise earlier months.</summary>
     public static ReportGrid Clean(string placesFile, int seed, int years)
     {
         using var reader = new StreamReader(placesFile);
@@ -21,6 +25,7 @@ internal static class DemoAnomalyData
         {
             Regimes = new HashSet<string>(StringComparer.Ordinal) { Regime },
             Until = DemoGenerator.Start.AddYears(years).AddDays(-1),
+            YearToDateRevision = Revision ?? new DemoGenerator(places, 1, seed).YearToDateRevision,
         };
         return DemoPlanting.ToGrid(generator.Reports(), Regime)
             ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"the generator made no {Regime} reports"));

@@ -105,9 +105,10 @@ public sealed class ExcelFormTests
     {
         using var doc = SpreadsheetDocument.Open(new MemoryStream(KtxhForm()), false);
         var sheets = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().ToList();
-        Assert.Equal(["Hướng dẫn - Instructions", "Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04", "_nris"], sheets.Select(s => s.Name!.Value!));
+        // Biểu 05: the year-to-date section (E) of KTXH-TINH-THANG version 2.
+        Assert.Equal(["Hướng dẫn - Instructions", "Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04", "Biểu 05", "_nris"], sheets.Select(s => s.Name!.Value!));
         Assert.Equal(SheetStateValues.VeryHidden, sheets[^1].State!.Value);
-        Assert.All(sheets.Take(5), s => Assert.Null(s.State));
+        Assert.All(sheets.Take(6), s => Assert.Null(s.State));
         Assert.True(doc.WorkbookPart.Workbook.WorkbookProtection!.LockStructure!.Value);
 
         var first = SheetPart(doc, "Biểu 01").Worksheet;
@@ -163,7 +164,7 @@ public sealed class ExcelFormTests
         Assert.Contains(["cell", "Biểu 01", "E14", "EXPORT", "_T"], map);
         Assert.Contains(["cell", "Biểu 01", "G14", "EXPORT", "ECON_SECTOR:NONSTATE"], map);
         Assert.Contains(["cell", "Biểu 04", "E10", "SUMMARY_NOTE", "_T"], map);
-        Assert.Equal(20, map.Count(r => r[0] == "cell"));
+        Assert.Equal(29, map.Count(r => r[0] == "cell")); // 20, and the nine year-to-date rows of Biểu 05
 
         var instructions = SheetPart(doc, ExcelForm.InstructionsSheetName).Worksheet.Descendants<Cell>().Select(CellText).ToList();
         Assert.Contains(instructions, t => t.Contains("Leave a cell blank", StringComparison.Ordinal));

@@ -280,12 +280,71 @@ public sealed class DemoGenerator
     // disbursement ≤ plan and growing through the year, online ≤ received dossiers).
     private DemoReport? ProvinceMonth(DemoPlace province, Period month)
     {
-        var random = Stream(ProvinceMonthly, Committee(province.Code), month.Start);
-        if (random.NextDouble() < 0.01)
+        var (dropped, late, values) = MonthFigures(province, month);
+        if (dropped)
         {
             return null;
         }
 
+        AddYearToDate(values, province, month);
+        return new DemoReport(ProvinceMonthly, month, Committee(province.Code), values, late);
+    }
+
+    /// <summary>
+    /// The monthly indicators that the report also gives "cumulative from the start of the year" (<c>X_YTD</c> next to
+    /// <c>X</c>), as the General Statistics Office's monthly socio-economic reports and the provincial statistics
+    /// offices' monthly reports do ("tính chung N tháng", "lũy kế từ đầu năm"): retail sales, exports, new enterprises,
+    /// state budget revenue (and its domestic part) and expenditure, traffic accidents, deaths and injuries.
+    /// </summary>
+    public static IReadOnlyList<string> YearToDateIndicators { get; } =
+    [
+        "RETAIL_SALES", "EXPORT", "ENT_NEW", "BUDGET_REVENUE", "BUDGET_REVENUE_DOMESTIC", "BUDGET_EXPENDITURE",
+        "TRAFFIC_ACCIDENTS", "TRAFFIC_DEATHS", "TRAFFIC_INJURIES",
+    ];
+
+    private static readonly HashSet<string> Counts = new(StringComparer.Ordinal) { "ENT_NEW", "TRAFFIC_ACCIDENTS", "TRAFFIC_DEATHS", "TRAFFIC_INJURIES" };
+
+    /// <summary>
+    /// How much a month's figure is revised when the next report gives the cumulative total (uniform, ± this share):
+    /// the current month is an estimate (ước tính), the earlier months in the cumulative are the revised figures.
+    /// </summary>
+    public double YearToDateRevision { get; init; } = 0.03;
+
+    // The year-to-date columns: the revised figures of the earlier months of the calendar year (months before the
+    // generator's start are drawn the same way, as the province's figures of those months) plus this month's estimate.
+    // They come from streams of their own, so every other value is the same as without them.
+    private void AddYearToDate(List<ReportValue> values, DemoPlace province, Period month)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var m = 1; m < month.Start.Month; m++)
+        {
+            var earlier = Period.Month(month.Year, m);
+            var revision = Stream(ProvinceMonthly + "/revision", Committee(province.Code), earlier.Start);
+            foreach (var v in MonthFigures(province, earlier).Values)
+            {
+                if (v.Number is { } n && YearToDateIndicators.Contains(v.IndicatorCode))
+                {
+                    var revised = (double)n * Noise(revision, YearToDateRevision);
+                    sums[v.IndicatorCode] = sums.GetValueOrDefault(v.IndicatorCode) + (Counts.Contains(v.IndicatorCode) ? Math.Round(revised) : Round(revised, 1));
+                }
+            }
+        }
+
+        foreach (var code in YearToDateIndicators)
+        {
+            if (values.FirstOrDefault(v => v.IndicatorCode == code) is { Number: { } now })
+            {
+                Add(values, code + "_YTD", null, Round(sums.GetValueOrDefault(code) + (double)now, 1));
+            }
+        }
+    }
+
+    // The figures of one month as the province has them, whether or not it reports them (the draws that decide that
+    // come first, so they do not move the values).
+    private (bool Dropped, bool Late, List<ReportValue> Values) MonthFigures(DemoPlace province, Period month)
+    {
+        var random = Stream(ProvinceMonthly, Committee(province.Code), month.Start);
+        var dropped = random.NextDouble() < 0.01;
         var late = random.NextDouble() < 0.02;
         var people = (double)province.Population;
         var trend = Trend(province.Code, month.Start);
@@ -315,7 +374,7 @@ public sealed class DemoGenerator
         Add(values, "DOSSIERS_ONLINE", null, Math.Round(dossiers * (0.55 + (0.3 * random.NextDouble()))));
         values.Add(new ReportValue("SUMMARY_NOTE", Disaggregations.Total, null, null,
             tetMonth ? "Tháng có Tết Nguyên Đán; sản xuất chậm lại, tiêu dùng tăng." : "Tình hình kinh tế – xã hội ổn định.", null));
-        return new DemoReport(ProvinceMonthly, month, Committee(province.Code), values, late);
+        return (false, late, values);
     }
 
     // KTXH-XA-QUY: the poverty rate moves by at most a little from one quarter to the next (rule R03 warns above 5

@@ -46,7 +46,14 @@ public sealed record AnomalyThresholds(
     double ExpectedZ = 2.5,
     int ModelYears = 5,
     int MinimumPeers = 5,
-    double RelatedCorrelation = 0.5);
+    double RelatedCorrelation = 0.5)
+{
+    /// <summary>
+    /// Whether <see cref="ExpectedValues"/> also checks each month against its year-to-date column
+    /// (<c>X</c> against <c>X_YTD</c>); off, it is the third-round score alone (the bench's peer).
+    /// </summary>
+    public bool YearToDateCheck { get; init; } = true;
+}
 
 /// <summary>
 /// Anomaly detectors over a <see cref="ReportGrid"/>: pure functions, each flag with a one-line Vietnamese/English
@@ -149,10 +156,19 @@ public static class AnomalyDetector
             yield break;
         }
 
+        // A cumulative column (X_YTD next to X) is steady by construction whatever its months do: it is judged after the
+        // other cells, by whether it still adds up with its months.
+        var cumulatives = YearToDate.Pairs(grid).ToDictionary(x => x.Cumulative, x => x.Month);
+        var smoothMonths = new HashSet<(int, int)>();
         for (var r = 0; r < grid.Reporters.Count; r++)
         {
             for (var c = 0; c < grid.Cells.Count; c++)
             {
+                if (cumulatives.ContainsKey(c))
+                {
+                    continue;
+                }
+
                 var recent = Enumerable.Range(firstPeriod, end - firstPeriod).Select(p => Growth(grid, r, c, p)).ToArray();
                 var before = Enumerable.Range(firstPeriod - t.HistoryPeriods, t.HistoryPeriods).Select(p => Growth(grid, r, c, p)).ToArray();
                 var (_, sigmaRecent) = MedianSigma(recent, useStandardDeviation: true);
@@ -160,9 +176,25 @@ public static class AnomalyDetector
                 if (sigmaBefore > 0 && sigmaRecent / sigmaBefore < t.SmoothRatio)
                 {
                     var ratio = sigmaRecent / sigmaBefore;
+                    smoothMonths.Add((r, c));
                     yield return Flag(Detectors.Smoothed, r, c, -1, 1 / Math.Max(ratio, 1e-6),
                         $"Tăng trưởng so với cùng kỳ trong năm đều bất thường: dao động chỉ bằng {Percent(ratio, signed: false)} so với 2 năm trước.",
                         $"Growth on the same period last year is unusually steady this year: it varies only {Percent(ratio, signed: false)} as much as in the two years before.");
+                }
+            }
+        }
+
+        // A year of cumulatives replaced by smooth ones does not add up with its months in many of them; when the months
+        // themselves were smoothed (flagged above), the cumulative is not the one out of line.
+        foreach (var (c, month) in cumulatives)
+        {
+            foreach (var (r, (broken, seen)) in YearToDate.BrokenMonths(grid, c, firstPeriod, end, t))
+            {
+                if (seen >= 6 && broken * 3 >= seen && !smoothMonths.Contains((r, month)))
+                {
+                    yield return Flag(Detectors.Smoothed, r, c, -1, (double)broken / seen,
+                        string.Create(CultureInfo.InvariantCulture, $"Số lũy kế không khớp với số của các tháng trong {broken}/{seen} tháng của năm: chuỗi lũy kế được điền lại, không cộng từ số tháng."),
+                        string.Create(CultureInfo.InvariantCulture, $"The year-to-date figures do not add up with the months' in {broken} of {seen} months of the year: the cumulative series was filled in, not added up."));
                 }
             }
         }
@@ -262,6 +294,9 @@ public static class AnomalyDetector
             yield break;
         }
 
+        // A cumulative column (X_YTD next to X) is a running sum of its months, not figures of their own: its first digits
+        // climb through the year. Its months are judged.
+        var cumulatives = YearToDate.Pairs(grid).Select(x => x.Cumulative).ToHashSet();
         var cellCounts = new int[grid.Cells.Count, 10];
         var cellTotals = new int[grid.Cells.Count];
         for (var r = 0; r < grid.Reporters.Count; r++)
@@ -273,7 +308,7 @@ public static class AnomalyDetector
             double min = double.MaxValue, max = 0;
             for (var c = 0; c < grid.Cells.Count; c++)
             {
-                for (var p = firstPeriod; p < end; p++)
+                for (var p = firstPeriod; p < end && !cumulatives.Contains(c); p++)
                 {
                     var v = Math.Abs(grid[r, c, p]);
                     if (double.IsNaN(v) || v < 1e-9)

@@ -211,8 +211,9 @@ public static class AnomalyEvaluation
     /// The recall/false-positive curve of <see cref="Detectors.ExpectedValue"/> on planted inflated values: the same
     /// plant as <see cref="Evaluate"/>, scored at each robust-z threshold of <paramref name="zs"/>.
     /// </summary>
+    /// <remarks><paramref name="cells"/>, when given, limits the scored values to those cells (all cells are planted and modelled).</remarks>
     public static IReadOnlyList<(double Z, DetectorScore Score)> InflatedCurve(
-        ReportGrid clean, int firstPeriod, double rate, int seed, IReadOnlyList<double> zs, AnomalyThresholds? thresholds = null)
+        ReportGrid clean, int firstPeriod, double rate, int seed, IReadOnlyList<double> zs, AnomalyThresholds? thresholds = null, Func<int, bool>? cells = null)
     {
         ArgumentNullException.ThrowIfNull(clean);
         ArgumentNullException.ThrowIfNull(zs);
@@ -222,11 +223,12 @@ public static class AnomalyEvaluation
         var gaps = ExpectedValues.Gaps(grid, firstPeriod, firstPeriod + grid.PeriodsPerYear, t);
         return [.. zs.Select(z => (z, Score(clean, grid, PlantedKind.Inflated, Detectors.ExpectedValue, planted,
             [.. gaps.Where(g => Math.Abs(g.Z) > z && Math.Abs(g.LogGap) > t.MinimumDeviation)
-                .Select(g => new AnomalyFlag(Detectors.ExpectedValue, g.Reporter, g.Cell, g.Period, Math.Abs(g.Z), "", ""))], firstPeriod)))];
+                .Select(g => new AnomalyFlag(Detectors.ExpectedValue, g.Reporter, g.Cell, g.Period, Math.Abs(g.Z), "", ""))], firstPeriod, cells)))];
     }
 
     private static DetectorScore Score(
-        ReportGrid clean, ReportGrid planted, PlantedKind kind, string detector, IReadOnlyList<PlantedAnomaly> key, List<AnomalyFlag> flags, int firstPeriod)
+        ReportGrid clean, ReportGrid planted, PlantedKind kind, string detector, IReadOnlyList<PlantedAnomaly> key, List<AnomalyFlag> flags, int firstPeriod,
+        Func<int, bool>? cells = null)
     {
         var end = Math.Min(clean.Periods.Count, firstPeriod + clean.PeriodsPerYear);
         // The unit a detector judges: one value, one series-year, one report, or one reporter-year.
@@ -249,6 +251,11 @@ public static class AnomalyEvaluation
         int plantedCount = 0, found = 0, cleanCount = 0, falsePositives = 0;
         foreach (var unit in units)
         {
+            if (cells is not null && unit.C >= 0 && !cells(unit.C))
+            {
+                continue;
+            }
+
             if (plantedUnits.Contains(unit))
             {
                 // A plant on a missing value changes nothing (demo data miss about 1 % of reports): not a planted unit.

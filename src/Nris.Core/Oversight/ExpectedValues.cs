@@ -53,8 +53,15 @@ public static class ExpectedValues
     /// <see cref="Z"/> is the combined evidence: <see cref="OwnZ"/> (the gap over the series' noise) less what the
     /// related cell <see cref="Related"/> (-1: none) explains with correlation <see cref="Correlation"/>.
     /// </remarks>
+    /// <remarks>
+    /// Where the form also has the cell's year-to-date column (<c>X_YTD</c> next to <c>X</c>) and the two disagree,
+    /// <see cref="Check"/> is the other cell of that identity, <see cref="CheckZ"/> the disagreement in the identity's own
+    /// noise scale and <see cref="CheckExpected"/> what the identity says the value should be. When the disagreement is
+    /// this value's (not the other cell's) and is the stronger evidence, <see cref="Expected"/>, <see cref="LogGap"/>,
+    /// <see cref="Sigma"/> and <see cref="Z"/> are the identity's.
+    /// </remarks>
     public readonly record struct Gap(int Reporter, int Cell, int Period, double Value, double Expected, double LogGap, double Sigma, double Z, bool UsedPeers,
-        double OwnZ, int Related, double Correlation);
+        double OwnZ, int Related, double Correlation, int Check = -1, double CheckZ = 0, double CheckExpected = double.NaN, double ModelZ = double.NaN);
 
     /// <summary>Every judged value's gap (for the bench's recall/false-positive curve and for the detector).</summary>
     public static IReadOnlyList<Gap> Gaps(ReportGrid grid, int from, int to, AnomalyThresholds t)
@@ -232,6 +239,7 @@ public static class ExpectedValues
             }
         }
 
+        var index = new Dictionary<(int, int, int), int>();
         for (var c = 0; c < cells; c++)
         {
             for (var r = 0; r < reporters; r++)
@@ -270,10 +278,16 @@ public static class ExpectedValues
                     }
 
                     var value = grid[r, c, start + i];
+                    index[(r, c, start + i)] = result.Count;
                     result.Add(new Gap(r, c, start + i, value, value / Math.Exp(gaps[i]), gaps[i], sigma, combined, peersUsed[c], z, used,
                         used >= 0 ? rho[c] : 0));
                 }
             }
+        }
+
+        if (t.YearToDateCheck)
+        {
+            YearToDate.Apply(grid, start, from, to, t, result, index);
         }
 
         return result;
@@ -362,11 +376,28 @@ public static class ExpectedValues
         var basisVi = g.UsedPeers ? "xu hướng của chính chuỗi số liệu, mùa vụ của nó và biến động chung của các địa phương trong kỳ" : "xu hướng và mùa vụ của chính chuỗi số liệu";
         var basisEn = g.UsedPeers ? "the series' own trend, its season and the other territories' common move in this period" : "the series' own trend and season";
         var related = g.Related >= 0 ? grid.Cells[g.Related] : null;
+        var value = g.Value.ToString(g.Value >= 100 ? "#,##0.#" : "0.##", CultureInfo.InvariantCulture);
+        if (g.Check >= 0 && g.Z.Equals(g.CheckZ))
+        {
+            // The year-to-date identity is the stronger evidence: it leads the explanation.
+            var (relationVi, relationEn) = YearToDate.Relation(grid, g.Cell, g.Check);
+            var model = g.ModelZ.ToString("0.0", CultureInfo.InvariantCulture);
+            return new AnomalyFlag(Detectors.ExpectedValue, g.Reporter, g.Cell, g.Period, Math.Abs(g.Z),
+                $"Không khớp với số lũy kế: {relationVi} là {expected}, báo cáo {value} ({pct}; z {z} so với mức điều chỉnh số liệu thường thấy); "
+                    + $"so với xu hướng, mùa vụ và các địa phương khác: z {model}.",
+                $"Does not add up with the year-to-date figures: {relationEn} is {expected}, reported {value} ({pct}; z {z} against the usual revisions); "
+                    + $"against its trend, season and the other territories: z {model}.");
+        }
+
+        var check = g.Check >= 0
+            ? (Vi: $"; lệch với số lũy kế {grid.Cells[g.Check]}: z {g.CheckZ.ToString("0.0", CultureInfo.InvariantCulture)}",
+                En: $"; off the year-to-date identity with {grid.Cells[g.Check]}: z {g.CheckZ.ToString("0.0", CultureInfo.InvariantCulture)}")
+            : (Vi: "", En: "");
         return new AnomalyFlag(Detectors.ExpectedValue, g.Reporter, g.Cell, g.Period, Math.Abs(g.Z),
             $"Lệch {pct} so với mức dự kiến {expected} theo {basisVi}; dao động thường thấy ±{noise} (z {own})"
-                + (related is null ? "." : $"; xét cả {related} thường biến động cùng chiều: z {z}."),
+                + (related is null ? "" : $"; xét cả {related} thường biến động cùng chiều: z {z}") + check.Vi + ".",
             $"{pct} from the expected {expected}, from {basisEn}; its usual noise is ±{noise} (z {own})"
-                + (related is null ? "." : $"; taking {related} into account, which usually moves with it: z {z}."));
+                + (related is null ? "" : $"; taking {related} into account, which usually moves with it: z {z}") + check.En + ".");
     }
 
     // A robust line through y − common: slope = median of year-on-year differences (per period), level = median of

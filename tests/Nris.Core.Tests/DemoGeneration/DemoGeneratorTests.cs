@@ -45,7 +45,7 @@ public sealed class DemoGeneratorTests
     {
         var reports = new DemoGenerator(Places, DemoScale.S, seed: 1).Reports().ToList();
         var values = reports.Sum(r => (long)r.Values.Count);
-        Assert.InRange(values, 1_000_000, 1_000_000 + 21_000 + (3321 * 8) + (34 * 17));
+        Assert.InRange(values, 1_000_000, 1_000_000 + 21_000 + (3321 * 8) + (34 * 26));
         Assert.Equal(DemoGenerator.Start, reports.Min(r => r.Period.Start));
         Assert.All(reports, r => Assert.True(r.Values.Count > 0));
         // One key never repeats: a report is submitted once.

@@ -12,7 +12,7 @@ public sealed class ReportFormTests
     public void Rows_map_to_indicators_in_form_order()
     {
         var form = Form("KTXH-TINH-THANG");
-        Assert.Equal(17, form.Rows.Count);
+        Assert.Equal(26, form.Rows.Count);
         Assert.Equal("A01", form.Rows[0].Code);
         Assert.Equal("IIP", form.Row("A01")!.Indicator.Code);
         Assert.Null(form.Row("a01"));
