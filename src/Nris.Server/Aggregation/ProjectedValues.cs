@@ -23,7 +23,7 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// ledger sequence is the fact — the same rule <c>AggregationEngine.Build</c> applies — on both the
 /// incremental and the rebuilt path, so they agree.
 /// </remarks>
-public sealed class ProjectedValues
+public sealed class ProjectedValues : FactStore
 {
     // Layout: columns, not objects. Every code (indicator, disaggregation, territory, period, reporter, regime) is
     // interned once to an int, and an (indicator, disaggregation) pair to a series id. A value is one position in a set
@@ -38,6 +38,9 @@ public sealed class ProjectedValues
     // struct), 57–62 (a 48-byte slot with two hash chains and a doubly linked report list).
     private const int None = -1;
     private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40;
+    private const int ScaleBits = 5;
+    private const long ScaleMask = (1 << ScaleBits) - 1;
+    private const long MaxMantissa = (1L << (63 - ScaleBits)) - 1;
     private const int MaxChainLoad = 2;
 
     private CatalogueSnapshot _catalogue;
@@ -46,19 +49,19 @@ public sealed class ProjectedValues
     private readonly Dictionary<long, int> _seriesIds = [];
     private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
+    private readonly Dictionary<Period, int> _periodIds = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
     private Dictionary<FactKey, Fact?> _before = [];
     private bool _tracking = true;
 
     // The columns, one entry per value position.
-    private int[] _series = new int[16];
-    private int[] _territory = new int[16];
-    private long[] _mantissa = new long[16];
+    private readonly IdColumn _series = new(16);
+    private readonly IdColumn _territory = new(16);
+    private long[] _mantissa = new long[16];   // the decimal's 59-bit integer, shifted left, with its scale in the low 5 bits
     private int[] _group = new int[16];
     private int[] _next = new int[16];          // the cell's hash chain; also the free list
     private int[] _nextInReport = new int[16];  // the report group's list
-    private byte[] _scale = new byte[16];
     private byte[] _meta = new byte[16];        // status (low 4 bits), HasNumberFlag, LiveFlag, BigFlag
 
     private int _used;
@@ -179,8 +182,8 @@ public sealed class ProjectedValues
         else
         {
             i = Allocate();
-            _series[i] = series;
-            _territory[i] = territory;
+            _series.Set(i, series);
+            _territory.Set(i, territory);
             _meta[i] = LiveFlag;
             _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
             LinkCell(i);
@@ -194,14 +197,12 @@ public sealed class ProjectedValues
         }
 
         _mantissa[i] = 0;
-        _scale[i] = 0;
         if (row.Number is { } number)
         {
             meta |= HasNumberFlag;
             if (TryCompact(number, out var mantissa, out var scale))
             {
-                _mantissa[i] = mantissa;
-                _scale[i] = scale;
+                _mantissa[i] = (mantissa << ScaleBits) | scale;
             }
             else
             {
@@ -238,7 +239,7 @@ public sealed class ProjectedValues
         // A cleared dictionary keeps its capacity; one that held a bulk load's worth is dropped instead.
         _before = _before.Count > 1024 ? [] : _before;
         _before.Clear();
-        if (!_tracking && _series.Length > _used + 16)
+        if (!_tracking && _meta.Length > _used + 16)
         {
             // The end of a bulk load: the columns' doubling slack (up to half of them) is given back.
             Resize(_used + 16);
@@ -269,7 +270,40 @@ public sealed class ProjectedValues
         }
     }
 
-    // A decimal as a 64-bit mantissa and its scale, when it fits (every number a form accepts in practice).
+    // ---- the engine's fact store: the engine keeps no copy of the facts, it asks these columns ------------------
+
+    /// <inheritdoc />
+    public override long SeriesHandle(string indicatorCode, string disaggregation, string sourceCode) =>
+        ((long)Series(Code(indicatorCode), Code(disaggregation)) << 32) | (uint)Code(sourceCode);
+
+    /// <inheritdoc />
+    public override int PeriodHandle(Period period) =>
+        // Every period the engine meets came out of MakeFact, which recorded the code it was parsed from.
+        _periodIds.TryGetValue(period, out var id) ? id : Code(period.ToString());
+
+    /// <inheritdoc />
+    public override int TerritoryHandle(string territoryCode) => Code(territoryCode);
+
+    /// <inheritdoc />
+    public override bool TryGet(long series, int period, int territory, out decimal value, out ObservationStatus status, out long sequence)
+    {
+        var best = Winner(new FactKey((int)(series >> 32), territory, period, (int)series));
+        if (best == None)
+        {
+            value = 0m;
+            status = ObservationStatus.Normal;
+            sequence = 0;
+            return false;
+        }
+
+        value = NumberOf(best);
+        status = StatusOf(best);
+        sequence = _groups[_group[best]].Sequence;
+        return true;
+    }
+
+    // A decimal as a 59-bit mantissa and its scale, when it fits (every number a form accepts in practice: 2^58 is
+    // about 2.9 × 10^17 units of its last digit).
     private static bool TryCompact(decimal number, out long mantissa, out byte scale)
     {
         Span<int> bits = stackalloc int[4];
@@ -277,7 +311,7 @@ public sealed class ProjectedValues
         var negative = bits[3] < 0;
         scale = (byte)((bits[3] >> 16) & 0xFF);
         var magnitude = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
-        if (bits[2] != 0 || magnitude > long.MaxValue || (negative && magnitude == 0))
+        if (bits[2] != 0 || magnitude > MaxMantissa || (negative && magnitude == 0))
         {
             mantissa = 0;
             return false;
@@ -298,9 +332,10 @@ public sealed class ProjectedValues
             return _bigNumbers[i];
         }
 
-        var m = _mantissa[i];
+        var stored = _mantissa[i];
+        var m = stored >> ScaleBits;
         var magnitude = m < 0 ? (ulong)(-m) : (ulong)m;
-        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, _scale[i]);
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, (byte)(stored & ScaleMask));
     }
 
     private FactKey FactOf(int i)
@@ -385,9 +420,9 @@ public sealed class ProjectedValues
             return i;
         }
 
-        if (_used == _series.Length)
+        if (_used == _meta.Length)
         {
-            Resize(Math.Max(16, _series.Length * 2));
+            Resize(Math.Max(16, _meta.Length * 2));
         }
 
         if (_used >= _buckets.Length * MaxChainLoad)
@@ -400,25 +435,23 @@ public sealed class ProjectedValues
 
     private void Resize(int size)
     {
-        Array.Resize(ref _series, size);
-        Array.Resize(ref _territory, size);
+        _series.Resize(size);
+        _territory.Resize(size);
         Array.Resize(ref _mantissa, size);
         Array.Resize(ref _group, size);
         Array.Resize(ref _next, size);
         Array.Resize(ref _nextInReport, size);
-        Array.Resize(ref _scale, size);
         Array.Resize(ref _meta, size);
     }
 
     private void Clear(int i)
     {
-        _series[i] = 0;
-        _territory[i] = 0;
+        _series.Set(i, 0);
+        _territory.Set(i, 0);
         _mantissa[i] = 0;
         _group[i] = 0;
         _next[i] = None;
         _nextInReport[i] = None;
-        _scale[i] = 0;
         _meta[i] = 0;
     }
 
@@ -624,9 +657,56 @@ public sealed class ProjectedValues
             }
 
             _periods[fact.Period] = period;
+            _periodIds.TryAdd(period, fact.Period);
         }
 
         return new Fact(indicator, _names[(int)series], _names[fact.Territory], period, _names[fact.Regime], NumberOf(i), StatusOf(i), _groups[_group[i]].Sequence);
+    }
+}
+
+/// <summary>
+/// A column of non-negative ids, two bytes an entry while every id fits 16 bits (at M: about 5,000 series and 20,000
+/// codes), four once one does not: the column widens itself, once.
+/// </summary>
+internal sealed class IdColumn(int size)
+{
+    private ushort[]? _narrow = new ushort[size];
+    private int[]? _wide;
+
+    public int this[int i] => _wide is null ? _narrow![i] : _wide[i];
+
+    public void Set(int i, int value)
+    {
+        if (_wide is null)
+        {
+            if ((uint)value <= ushort.MaxValue)
+            {
+                _narrow![i] = (ushort)value;
+                return;
+            }
+
+            _wide = new int[_narrow!.Length];
+            for (var j = 0; j < _wide.Length; j++)
+            {
+                _wide[j] = _narrow[j];
+            }
+
+            _narrow = null;
+        }
+
+        _wide[i] = value;
+    }
+
+    public void Resize(int length)
+    {
+        if (_wide is null)
+        {
+            Array.Resize(ref _narrow, length);
+        }
+        else
+        {
+            Array.Resize(ref _wide, length);
+        }
     }
 }
 
