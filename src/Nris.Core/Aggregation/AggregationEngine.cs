@@ -509,7 +509,7 @@ public sealed partial class AggregationEngine : IDisposable
             return;
         }
 
-        var ordered = group.Nodes.Keys.ToArray();
+        var ordered = group.Nodes.CopyKeys();
         var levels = Array.ConvertAll(ordered, c => -Level(c, group.Epoch, group.Date));
         Array.Sort(levels, ordered);
         foreach (var code in ordered)
@@ -529,7 +529,7 @@ public sealed partial class AggregationEngine : IDisposable
                 AggregateCount++;
             }
 
-            group.Nodes[code] = node;
+            group.Nodes.Set(code, node);
         }
         else if (group.Nodes.Remove(code))
         {
@@ -840,18 +840,90 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <summary>The aggregates of one series in one period, keyed by territory code id.</summary>
-    private sealed class Group(int periodId, Period period, DateOnly date, int epoch)
+    private sealed class Group(int periodId, Period period, DateOnly date, int epoch) : NodeMap
     {
         public int PeriodId { get; } = periodId;
         public Period Period { get; } = period;
         public DateOnly Date { get; } = date;
         public int Epoch { get; } = epoch;
         public int FactCount { get; set; }
-        public Dictionary<int, Node> Nodes { get; } = [];
+        public NodeMap Nodes => this;
     }
 
-    /// <summary>One materialized territory aggregate (32 bytes plus its dictionary entry); there are far fewer than facts.</summary>
-    private readonly record struct Node(decimal Value, int Reported, AggregateFlags Flags, bool HasValue, bool Any);
+    /// <summary>
+    /// A group's aggregates: territory code ids in order and their nodes, in two arrays searched by bisection. Most
+    /// groups hold a few (a province and the nation); a dictionary per group cost about 350 bytes for two, which at
+    /// M was as much as everything else the engine keeps once it stopped copying the facts.
+    /// </summary>
+    private class NodeMap
+    {
+        private int[] _codes = [];
+        private Node[] _nodes = [];
+
+        public int Count { get; private set; }
+
+        public bool ContainsKey(int code) => Array.BinarySearch(_codes, 0, Count, code) >= 0;
+
+        public bool TryGetValue(int code, out Node node)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            node = at >= 0 ? _nodes[at] : default;
+            return at >= 0;
+        }
+
+        public void Set(int code, Node node)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            if (at >= 0)
+            {
+                _nodes[at] = node;
+                return;
+            }
+
+            at = ~at;
+            if (Count == _codes.Length)
+            {
+                var size = Math.Max(2, Count * 2);
+                Array.Resize(ref _codes, size);
+                Array.Resize(ref _nodes, size);
+            }
+
+            Array.Copy(_codes, at, _codes, at + 1, Count - at);
+            Array.Copy(_nodes, at, _nodes, at + 1, Count - at);
+            _codes[at] = code;
+            _nodes[at] = node;
+            Count++;
+        }
+
+        public bool Remove(int code)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            Array.Copy(_codes, at + 1, _codes, at, Count - at - 1);
+            Array.Copy(_nodes, at + 1, _nodes, at, Count - at - 1);
+            Count--;
+            _nodes[Count] = default;
+            return true;
+        }
+
+        public int[] CopyKeys() => _codes[..Count];
+    }
+
+    /// <summary>One materialized territory aggregate (24 bytes; there are far fewer than facts).</summary>
+    private readonly struct Node(decimal value, int reported, AggregateFlags flags, bool hasValue, bool any)
+    {
+        private readonly byte _flags = (byte)flags;
+
+        public decimal Value { get; } = value;
+        public int Reported { get; } = reported;
+        public AggregateFlags Flags => (AggregateFlags)_flags;
+        public bool HasValue { get; } = hasValue;
+        public bool Any { get; } = any;
+    }
 
     /// <summary>Dense ids for strings and periods; written by the one writer only.</summary>
     private sealed class Interner<T>(IEqualityComparer<T> comparer)

@@ -61,7 +61,6 @@ public sealed class ProjectedValues : FactStore
     private long[] _mantissa = new long[16];   // the decimal's 59-bit integer, shifted left, with its scale in the low 5 bits
     private int[] _group = new int[16];
     private int[] _next = new int[16];          // the cell's hash chain; also the free list
-    private int[] _nextInReport = new int[16];  // the report group's list
     private byte[] _meta = new byte[16];        // status (low 4 bits), HasNumberFlag, LiveFlag, BigFlag
 
     private int _used;
@@ -92,7 +91,7 @@ public sealed class ProjectedValues : FactStore
         public int Regime;
         public int Period;
         public int Reporter;
-        public int Head;           // first value of the group; also the free list of groups
+        public int Head;           // the lowest position a value of the group ever had; also the free list of groups
         public int Count;
         public int NextGroup;      // the report's next group
     }
@@ -143,14 +142,31 @@ public sealed class ProjectedValues : FactStore
 
         while (g != None)
         {
-            var i = _groups[g].Head;
-            while (i != None)
+            // A report's values are found by their group id, from the lowest position the group ever had: a loaded
+            // or freshly submitted report's values lie together there, so this reads little more than the report
+            // itself (a vectorized search; at worst the column's tail, 4 bytes a value), instead of keeping a
+            // per-value link (4 bytes a value, all the time).
+            var remaining = _groups[g].Count;
+            var from = _groups[g].Head;
+            while (remaining > 0 && from < _used)
             {
-                var next = _nextInReport[i];
+                var k = _group.AsSpan(from, _used - from).IndexOf(g);
+                if (k < 0)
+                {
+                    break;
+                }
+
+                var i = from + k;
+                from = i + 1;
+                if ((_meta[i] & LiveFlag) == 0)
+                {
+                    continue;
+                }
+
                 Touch(FactOf(i));
                 UnlinkCell(i);
                 Release(i);
-                i = next;
+                remaining--;
             }
 
             var nextGroup = _groups[g].NextGroup;
@@ -440,7 +456,6 @@ public sealed class ProjectedValues : FactStore
         Array.Resize(ref _mantissa, size);
         Array.Resize(ref _group, size);
         Array.Resize(ref _next, size);
-        Array.Resize(ref _nextInReport, size);
         Array.Resize(ref _meta, size);
     }
 
@@ -451,7 +466,6 @@ public sealed class ProjectedValues : FactStore
         _mantissa[i] = 0;
         _group[i] = 0;
         _next[i] = None;
-        _nextInReport[i] = None;
         _meta[i] = 0;
     }
 
@@ -495,7 +509,7 @@ public sealed class ProjectedValues : FactStore
 
         _groups[made] = new Group
         {
-            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = None, Count = 0, NextGroup = first,
+            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = int.MaxValue, Count = 0, NextGroup = first,
         };
         _reportGroups[reportId] = made;
         return made;
@@ -571,24 +585,15 @@ public sealed class ProjectedValues : FactStore
     private void LinkReport(int i)
     {
         ref var group = ref _groups[_group[i]];
-        _nextInReport[i] = group.Head;
-        group.Head = i;
+        group.Head = Math.Min(group.Head, i);
         group.Count++;
     }
 
-    // The report list is singly linked (4 bytes a value, not 8): taking one value out walks its group. Only an upsert
-    // of a cell another report holds does that, which the submission path does not produce in normal use.
+    // A value leaves its report (an upsert of a cell another report holds, which the submission path does not
+    // produce in normal use): the group counts one fewer; its lowest position stays, a bound for the search.
     private void UnlinkReport(int i)
     {
         var g = _group[i];
-        ref var at = ref _groups[g].Head;
-        while (at != i)
-        {
-            at = ref _nextInReport[at];
-        }
-
-        at = _nextInReport[i];
-        _nextInReport[i] = None;
         if (--_groups[g].Count == 0)
         {
             DropEmptyGroup(g);
