@@ -372,6 +372,11 @@ public static class AggregationDriver
         {
         }
 
+        // Which submissions make the tail (the first ones pay for cold code paths; a pause of the whole process hits any).
+        var slowest = Enumerable.Range(0, done).OrderByDescending(i => fromCommit[i]).Take(5)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"#{i + 1} {fromCommit[i]:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[db] freshness, the five slowest (submission number, commit → national total): {string.Join(", ", slowest)}; GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections in the process, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused in all"));
         Array.Sort(fromCall, 0, done);
         Array.Sort(fromCommit, 0, done);
         double P(double[] a, double q) => done == 0 ? double.NaN : a[Math.Min(done - 1, (int)(done * q))];

@@ -37,7 +37,10 @@ public sealed class ProjectedValues : FactStore
     // side dictionary, exactly). Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot
     // struct), 57–62 (a 48-byte slot with two hash chains and a doubly linked report list).
     private const int None = -1;
-    private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40;
+    // SharedFlag: another value may give the same fact (same cell and regime, another reporter). Set on both when the
+    // second arrives, never cleared (so an over-estimate): a value without it is its fact's winner without a look at
+    // the chain, which is almost every value.
+    private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40, SharedFlag = 0x80;
     private const int ScaleBits = 5;
     private const long ScaleMask = (1 << ScaleBits) - 1;
     private const long MaxMantissa = (1L << (63 - ScaleBits)) - 1;
@@ -50,6 +53,7 @@ public sealed class ProjectedValues : FactStore
     private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
     private readonly Dictionary<Period, int> _periodIds = [];
+    private sbyte[] _inCatalogue = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
     private Dictionary<FactKey, Fact?> _before = [];
@@ -102,6 +106,7 @@ public sealed class ProjectedValues : FactStore
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         _catalogue = catalogue;
+        _inCatalogue = [];
     }
 
     /// <summary>How many current values are held (numeric or not).</summary>
@@ -184,7 +189,7 @@ public sealed class ProjectedValues : FactStore
         var period = Code(key.Period);
         var reporter = Code(key.Reporter);
         var regime = Code(row.RegimeCode);
-        var i = Find(series, territory, period, reporter);
+        var i = FindForUpsert(series, territory, period, reporter, regime, out var shared);
         if (i != None)
         {
             Touch(FactOf(i));
@@ -206,7 +211,7 @@ public sealed class ProjectedValues : FactStore
         }
 
         Touch(FactOf(i));
-        var meta = (byte)(LiveFlag | checked((byte)row.Status));
+        var meta = (byte)(LiveFlag | checked((byte)row.Status) | (shared ? SharedFlag : 0));
         if ((byte)row.Status > StatusMask)
         {
             throw new ArgumentOutOfRangeException(nameof(row), row.Status, "Unknown observation status.");
@@ -278,7 +283,7 @@ public sealed class ProjectedValues : FactStore
             if ((_meta[i] & (LiveFlag | HasNumberFlag)) == (LiveFlag | HasNumberFlag))
             {
                 var fact = FactOf(i);
-                if (Winner(fact) == i && MakeFact(fact, i) is { } made)
+                if (((_meta[i] & SharedFlag) == 0 || Winner(fact) == i) && MakeFact(fact, i) is { } made)
                 {
                     yield return made;
                 }
@@ -303,7 +308,7 @@ public sealed class ProjectedValues : FactStore
     /// <inheritdoc />
     public override bool TryGet(long series, int period, int territory, out decimal value, out ObservationStatus status, out long sequence)
     {
-        var best = Winner(new FactKey((int)(series >> 32), territory, period, (int)series));
+        var best = Winner(new FactKey((int)(series >> 32), territory, period, (int)series), stopAtUnshared: true);
         if (best == None)
         {
             value = 0m;
@@ -407,6 +412,38 @@ public sealed class ProjectedValues : FactStore
     }
 
     private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Period, _buckets.Length - 1);
+
+    // Find, walking the whole chain to mark the values that give the same fact under the regime the value will have.
+    private int FindForUpsert(int series, int territory, int period, int reporter, int regime, out bool shared)
+    {
+        var found = None;
+        shared = false;
+        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
+        {
+            if (_series[i] != series || _territory[i] != territory)
+            {
+                continue;
+            }
+
+            ref readonly var g = ref _groups[_group[i]];
+            if (g.Period != period)
+            {
+                continue;
+            }
+
+            if (g.Reporter == reporter)
+            {
+                found = i;
+            }
+            else if (g.Regime == regime)
+            {
+                shared = true;
+                _meta[i] |= SharedFlag;
+            }
+        }
+
+        return found;
+    }
 
     private int Find(int series, int territory, int period, int reporter)
     {
@@ -610,7 +647,7 @@ public sealed class ProjectedValues : FactStore
 
     // The value that gives a fact: among the numeric values behind it the one with the highest ledger sequence (then
     // the reporter code, so equal sequences — impossible from one entry, but cheap to pin — still give one answer).
-    private int Winner(FactKey fact)
+    private int Winner(FactKey fact, bool stopAtUnshared = false)
     {
         var best = None;
         long bestSequence = 0;
@@ -625,6 +662,12 @@ public sealed class ProjectedValues : FactStore
             if (g.Period != fact.Period || g.Regime != fact.Regime)
             {
                 continue;
+            }
+
+            if (stopAtUnshared && (_meta[i] & SharedFlag) == 0)
+            {
+                // No other value gives this fact: it is the winner, the rest of the chain need not be read.
+                return i;
             }
 
             var sequence = g.Sequence;
@@ -649,7 +692,19 @@ public sealed class ProjectedValues : FactStore
     {
         var series = _seriesCodes[fact.Series];
         var indicator = _names[(int)(series >> 32)];
-        if (!_catalogue.Indicators.ContainsKey(indicator))
+        if (_inCatalogue.Length <= fact.Series)
+        {
+            Array.Resize(ref _inCatalogue, Math.Max(_seriesCodes.Count, fact.Series + 1));
+        }
+
+        // Per series, not per value: 0 not yet known, 1 the catalogue has the indicator, -1 it has not.
+        ref var known = ref _inCatalogue[fact.Series];
+        if (known == 0)
+        {
+            known = _catalogue.Indicators.ContainsKey(indicator) ? (sbyte)1 : (sbyte)-1;
+        }
+
+        if (known < 0)
         {
             return null;
         }
