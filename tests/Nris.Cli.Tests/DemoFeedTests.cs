@@ -23,14 +23,35 @@ public sealed class DemoFeedTests : CliTestBase
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Real time, moved forward on demand so the pull connector's one-minute interval passes at once.</summary>
+    /// <summary>
+    /// Real time, moved forward on demand so the pull connector's one-minute interval passes at once. The feed runs on
+    /// real time, so the server's clock must stay on the feed's day in Vietnam: late in that day it starts four hours
+    /// behind, and it is never moved more than three hours ahead of where it started.
+    /// </summary>
     private sealed class MovableClock : TimeProvider
     {
+        private static readonly TimeSpan MaxAdvance = TimeSpan.FromHours(3);
+        private readonly long _start;
         private long _offset;
+
+        public MovableClock()
+        {
+            var timeOfDay = TimeProvider.System.GetUtcNow().ToOffset(ReportingCalendar.VietnamOffset).TimeOfDay;
+            _start = _offset = timeOfDay >= TimeSpan.FromHours(21) ? -TimeSpan.FromHours(4).Ticks : 0;
+        }
 
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offset));
 
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _offset, by.Ticks);
+        /// <summary>Moves the clock forward, unless that would take it more than three hours past its start.</summary>
+        public bool Advance(TimeSpan by)
+        {
+            if (Interlocked.Read(ref _offset) + by.Ticks - _start > MaxAdvance.Ticks)
+            {
+                return false;
+            }
+            Interlocked.Add(ref _offset, by.Ticks);
+            return true;
+        }
     }
 
     private sealed class QuietAnnouncer : ICredentialAnnouncer
@@ -100,7 +121,7 @@ public sealed class DemoFeedTests : CliTestBase
             Assert.True(DateTime.UtcNow < deadline, $"portal {string.Join(",", portal)}; accidents {string.Join(",", accidents)}; feed: {output} {error}");
             Assert.False(feed.IsCompleted, $"the feed stopped: {output} {error}");
             // The pull runs every minute: let a minute pass.
-            clock.Advance(TimeSpan.FromSeconds(61));
+            Assert.True(clock.Advance(TimeSpan.FromSeconds(61)), $"three hours of server time passed; portal {string.Join(",", portal)}; accidents {string.Join(",", accidents)}");
             await Task.Delay(200, Ct);
         }
         await stop.CancelAsync();

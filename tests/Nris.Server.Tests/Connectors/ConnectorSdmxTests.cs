@@ -238,13 +238,9 @@ public sealed class ConnectorSdmxTests(NrisServerFixture server)
     /// A small SDMX REST data service on loopback: <c>/rest/data/{flow}/all?updatedAfter=…</c> answers, in SDMX-CSV 2.0,
     /// the observations published after that time, each with its <c>UPDATED</c> attribute; it logs every observation served.
     /// </summary>
-    private sealed class SdmxRestSource : IAsyncDisposable
+    private sealed class SdmxRestSource : LoopbackSource
     {
         private readonly List<(DateOnly Day, string Code, string Value, string Updated)> _published = [];
-        private WebApplication? _app;
-
-        public Uri BaseAddress { get; private set; } = null!;
-
         public ConcurrentQueue<string> Served { get; } = new();
 
         public ConcurrentQueue<string> Cursors { get; } = new();
@@ -257,13 +253,9 @@ public sealed class ConnectorSdmxTests(NrisServerFixture server)
             }
         }
 
-        public async Task StartAsync()
+        protected override void Map(WebApplication app)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            _app.MapGet("/rest/data/{flow}/all", (string? updatedAfter) =>
+            app.MapGet("/rest/data/{flow}/all", (string? updatedAfter) =>
             {
                 Cursors.Enqueue(updatedAfter ?? "");
                 var csv = new StringBuilder("STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,UPDATED\n");
@@ -277,17 +269,6 @@ public sealed class ConnectorSdmxTests(NrisServerFixture server)
                 }
                 return Results.Text(csv.ToString(), "application/vnd.sdmx.data+csv; version=2.0.0");
             });
-            await _app.StartAsync(TestContext.Current.CancellationToken);
-            BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.StopAsync(CancellationToken.None);
-                await _app.DisposeAsync();
-            }
         }
     }
 }

@@ -17,18 +17,15 @@ namespace Nris.Server.Tests.Connectors;
 /// days only, two days per page; <c>/hang</c> never answers; <c>/garbage</c> answers something that is not JSON. It
 /// logs every record id it serves, so a test can tell whether anything was read twice.
 /// </summary>
-public sealed class FeedSource : IAsyncDisposable
+public sealed class FeedSource : LoopbackSource
 {
     public const int IndicatorsPerDay = 5;
     private static readonly string[] Metrics = ["received", "online", "portal", "processed", "ontime"];
-    private WebApplication? _app;
     private int _releasedDays;
 
     public FeedSource(DateOnly firstDay) => FirstDay = firstDay;
 
     public DateOnly FirstDay { get; }
-
-    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Every record id served, in order, with repeats if any.</summary>
     public ConcurrentQueue<long> Served { get; } = new();
@@ -62,13 +59,9 @@ public sealed class FeedSource : IAsyncDisposable
 
     public DateOnly Day(int day) => FirstDay.AddDays(day - 1);
 
-    public async Task StartAsync()
+    protected override void Map(WebApplication app)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapGet("/dvc", (string? after) =>
+        app.MapGet("/dvc", (string? after) =>
         {
             // The first request has no cursor yet ("after=").
             var from = long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
@@ -93,22 +86,11 @@ public sealed class FeedSource : IAsyncDisposable
             }
             return Results.Text(JsonSerializer.Serialize(new { observations = records }), "application/json");
         });
-        _app.MapGet("/hang", async (HttpContext http) =>
+        app.MapGet("/hang", async (HttpContext http) =>
         {
             Interlocked.Increment(ref HangRequests);
             await Task.Delay(Timeout.Infinite, http.RequestAborted);
         });
-        _app.MapGet("/garbage", () => Results.Text("<html>Service temporarily unavailable{", "application/json"));
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
+        app.MapGet("/garbage", () => Results.Text("<html>Service temporarily unavailable{", "application/json"));
     }
 }
