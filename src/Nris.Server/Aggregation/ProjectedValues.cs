@@ -27,15 +27,17 @@ public sealed class ProjectedValues : FactStore
 {
     // Layout: columns, not objects. Every code (indicator, disaggregation, territory, period, reporter, regime) is
     // interned once to an int, and an (indicator, disaggregation) pair to a series id. A value is one position in a set
-    // of parallel arrays — series, territory, mantissa, scale, status and flags, its report group, and two links (the
-    // cell's hash chain and its report's list) — 30 bytes, plus the hash buckets (2 to 4 bytes: up to two values a
-    // bucket on average). What all values of a report share — the report id, the ledger entry of the version they
-    // come from, the regime, the period and the reporter — is kept once per report in a group (provenance per report,
-    // not per value). One hash chain, keyed by (series, territory, period), serves both lookups: a value's own key
+    // of parallel arrays — series and territory (2 bytes each while the ids fit 16 bits), the number (a 59-bit integer
+    // with its decimal scale in the low 5 bits), status and flags, its report group, and the link of the cell's hash
+    // chain — 21 bytes, plus the hash buckets (2 to 4 bytes: up to two values a bucket on average). What all values of a
+    // report share — the report id, the ledger entry of the version they come from, the regime, the period and the
+    // reporter — is kept once per report in a group (provenance per report, not per value); a report's values are found
+    // by their group id. One hash chain, keyed by (series, territory, period), serves both lookups: a value's own key
     // (that plus the reporter) and its fact's (that plus the regime), since both are that cell filtered by one group
-    // field. A number is a 64-bit mantissa with an explicit decimal scale (the rare one that does not fit goes to a
-    // side dictionary, exactly). Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot
-    // struct), 57–62 (a 48-byte slot with two hash chains and a doubly linked report list).
+    // field. This is also the aggregation engine's fact store (FactStore): the engine keeps no copy of the facts.
+    // Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot struct), 57–62 (a 48-byte slot
+    // with two hash chains and a doubly linked report list), 30 + buckets (these columns with 4-byte ids, a separate
+    // scale and a per-value report link).
     private const int None = -1;
     // SharedFlag: another value may give the same fact (same cell and regime, another reporter). Set on both when the
     // second arrives, never cleared (so an over-estimate): a value without it is its fact's winner without a look at
