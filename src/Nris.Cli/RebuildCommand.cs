@@ -34,7 +34,7 @@ internal static class RebuildCommand
             var watch = Stopwatch.StartNew();
             var (stored, head) = await ProjectionReader.LoadCurrentAsync(db, catalogue, ct);
             var loaded = watch.Elapsed;
-            using var engine = AggregationEngine.Build(catalogue, stored.Facts(), stored.Count);
+            using var engine = AggregationEngine.Build(catalogue, stored, stored.Facts());
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Rebuilt up to ledger entry {head}: {stored.Count} current values, {engine.FactCount} facts, {engine.AggregateCount} aggregates, {engine.UnplacedFacts} facts outside any aggregate; read {loaded.TotalMilliseconds:F0} ms, total {watch.Elapsed.TotalMilliseconds:F0} ms."));
             if (!parse.GetValue(check))

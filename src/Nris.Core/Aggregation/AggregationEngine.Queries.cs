@@ -739,7 +739,7 @@ public sealed partial class AggregationEngine
 
         if (_periods.TryGet(period, out var periodId) && series.Groups.TryGetValue(periodId, out var group))
         {
-            if (_facts.TryGet(Key(series.Id, periodId, code), out var value, out var status, out var sequence))
+            if (TryGetFact(series.Id, periodId, code, out var value, out var status, out var sequence))
             {
                 into.Add(new Fact(_indicators[series.Indicator].Indicator.Code, _disaggregations[series.Disaggregation], _codes[code],
                     period, _sources[series.Source], value, status, sequence));
@@ -779,7 +779,7 @@ public sealed partial class AggregationEngine
 
         if (_periods.TryGet(period, out var periodId) && series.Groups.TryGetValue(periodId, out var group))
         {
-            if (_facts.Contains(Key(series.Id, periodId, code)))
+            if (TryGetFact(series.Id, periodId, code, out _, out _, out _))
             {
                 return;
             }

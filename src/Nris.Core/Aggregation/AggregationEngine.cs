@@ -41,8 +41,18 @@ public sealed partial class AggregationEngine : IDisposable
 
     private readonly CatalogueSnapshot _catalogue;
     private readonly TerritoryIndex _territories;
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private FactTable _facts = new();
+    private readonly ReaderWriterLockSlim _lock;
+    private readonly bool _ownsLock;
+
+    // Either the engine's own copy of the facts (built from a stream of facts) or the store it reads them from (the
+    // follower's current values), never both. Over a store the engine keeps the store's handle of each series, period
+    // and territory it interned, so a lookup is integers only.
+    private FactTable? _facts;
+    private readonly FactStore? _store;
+    private readonly List<long> _seriesHandles = [];
+    private readonly List<int> _periodHandles = [];
+    private readonly List<int> _codeHandles = [];
+    private int _storeFactCount;
 
     private readonly Dictionary<string, int> _indicatorIds = new(StringComparer.Ordinal);
     private readonly List<IndicatorInfo> _indicators = [];
@@ -63,15 +73,19 @@ public sealed partial class AggregationEngine : IDisposable
     private readonly ConcurrentDictionary<long, int> _levels = new();
     private readonly ConcurrentDictionary<long, int> _expected = new();
 
-    private AggregationEngine(CatalogueSnapshot catalogue, AggregationOptions options)
+    private AggregationEngine(CatalogueSnapshot catalogue, AggregationOptions options, FactStore? store = null)
     {
+        _store = store;
+        _ownsLock = store is null;
+        _lock = store?.Gate ?? new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
+        _facts = store is null ? new FactTable() : null;
         _catalogue = catalogue;
         _territories = catalogue.Territories;
         Options = options;
         _totalId = _disaggregations.Intern(Disaggregations.Total);
         foreach (var t in _territories.All)
         {
-            _codes.Intern(t.Code);
+            InternCode(t.Code);
         }
 
         var dates = new SortedSet<DateOnly>();
@@ -145,7 +159,7 @@ public sealed partial class AggregationEngine : IDisposable
             _lock.EnterReadLock();
             try
             {
-                return _facts.Count;
+                return _facts?.Count ?? _storeFactCount;
             }
             finally
             {
@@ -193,10 +207,54 @@ public sealed partial class AggregationEngine : IDisposable
         return engine;
     }
 
+    /// <summary>
+    /// Builds the engine over <paramref name="store"/> without copying its facts: <paramref name="facts"/> lists every
+    /// fact of the store once (each cell's winning value), and the engine keeps only the aggregates it makes from them,
+    /// reading each fact from the store when it needs it. Change the store only through <see cref="Update"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A fact names an indicator the catalogue lacks.</exception>
+    public static AggregationEngine Build(CatalogueSnapshot catalogue, FactStore store, IEnumerable<Fact> facts, AggregationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(facts);
+        var engine = new AggregationEngine(catalogue, options ?? new AggregationOptions(), store);
+        engine.BuildCore(facts);
+        return engine;
+    }
+
+    /// <summary>
+    /// Changes the store and the aggregates as one step under the store's write lock: <paramref name="change"/> changes
+    /// the store and returns the facts it changed (each cell's winning value before and after); readers see all of it
+    /// or none. Only for an engine built over a <see cref="FactStore"/>.
+    /// </summary>
+    public void Update(Func<IReadOnlyList<FactDelta>> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (_store is null)
+        {
+            throw new InvalidOperationException("Update is for an engine built over a fact store; use Apply.");
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var delta in change())
+            {
+                ApplyCore(delta);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Applies one change (add, remove or revise) and updates every aggregate it touches.</summary>
     /// <exception cref="ArgumentException">A fact names an indicator the catalogue lacks.</exception>
     public void Apply(FactDelta delta)
     {
+        ThrowIfOverStore();
         _lock.EnterWriteLock();
         try
         {
@@ -212,6 +270,7 @@ public sealed partial class AggregationEngine : IDisposable
     public void Apply(IEnumerable<FactDelta> deltas)
     {
         ArgumentNullException.ThrowIfNull(deltas);
+        ThrowIfOverStore();
         _lock.EnterWriteLock();
         try
         {
@@ -227,7 +286,23 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        // A store's lock is shared by every engine over the store (an old one may still answer a query).
+        if (_ownsLock)
+        {
+            _lock.Dispose();
+        }
+    }
+
+    // Over a store, a delta describes a change the store has already made; applied alone it would not be one.
+    private void ThrowIfOverStore()
+    {
+        if (_store is not null)
+        {
+            throw new InvalidOperationException("An engine over a fact store is changed through Update, with the store.");
+        }
+    }
 
     // ---- writing -------------------------------------------------------------------------------------------------
 
@@ -239,15 +314,23 @@ public sealed partial class AggregationEngine : IDisposable
             var series = InternSeries(fact);
             var periodId = InternPeriod(fact.Period);
             var code = InternCode(fact.TerritoryCode);
-            var key = Key(series.Id, periodId, code);
-            if (_facts.TryGet(key, out _, out _, out var existing) && existing > fact.LedgerSequence)
+            if (_facts is null)
             {
-                continue;
+                // Over a store every fact is listed once, and the store holds it.
+                _storeFactCount++;
             }
-
-            if (_facts.Set(key, fact.Value, fact.Status, fact.LedgerSequence))
+            else
             {
-                continue;
+                var key = Key(series.Id, periodId, code);
+                if (_facts.TryGet(key, out _, out _, out var existing) && existing > fact.LedgerSequence)
+                {
+                    continue;
+                }
+
+                if (_facts.Set(key, fact.Value, fact.Status, fact.LedgerSequence))
+                {
+                    continue;
+                }
             }
 
             var group = Count(series, periodId, fact.Period, code, +1);
@@ -296,14 +379,15 @@ public sealed partial class AggregationEngine : IDisposable
 
     private void ApplyCore(FactDelta delta)
     {
-        if (delta.Old is { } old && (delta.New is not { } n || !SameKey(old, n)))
+        var replaced = delta.Old is { } o && delta.New is { } m && SameKey(o, m);
+        if (delta.Old is { } old && !replaced)
         {
             Remove(old);
         }
 
         if (delta.New is { } @new)
         {
-            Upsert(@new);
+            Upsert(@new, replaced);
         }
     }
 
@@ -311,12 +395,23 @@ public sealed partial class AggregationEngine : IDisposable
         a.IndicatorCode == b.IndicatorCode && a.Disaggregation == b.Disaggregation && a.TerritoryCode == b.TerritoryCode &&
         a.Period == b.Period && a.SourceCode == b.SourceCode;
 
-    private void Upsert(Fact fact)
+    private void Upsert(Fact fact, bool replaced)
     {
         var series = InternSeries(fact);
         var periodId = InternPeriod(fact.Period);
         var code = InternCode(fact.TerritoryCode);
-        var existed = _facts.Set(Key(series.Id, periodId, code), fact.Value, fact.Status, fact.LedgerSequence);
+        bool existed;
+        if (_facts is not null)
+        {
+            existed = _facts.Set(Key(series.Id, periodId, code), fact.Value, fact.Status, fact.LedgerSequence);
+        }
+        else
+        {
+            // The store already holds the new fact; the delta says whether the cell had one before.
+            existed = replaced;
+            _storeFactCount += existed ? 0 : 1;
+        }
+
         var level = series.ReportingLevel;
         var group = existed ? Placed(series, periodId, fact.Period, code) : Count(series, periodId, fact.Period, code, +1);
         if (group is not null)
@@ -333,9 +428,14 @@ public sealed partial class AggregationEngine : IDisposable
             !_seriesIds.TryGetValue((indicator, disaggregation, source), out var seriesId) ||
             !_periods.TryGet(fact.Period, out var periodId) ||
             !_codes.TryGet(fact.TerritoryCode, out var code) ||
-            !_facts.Remove(Key(seriesId, periodId, code)))
+            (_facts is not null && !_facts.Remove(Key(seriesId, periodId, code))))
         {
             return;
+        }
+
+        if (_facts is null)
+        {
+            _storeFactCount--;
         }
 
         var series = _series[seriesId];
@@ -409,7 +509,7 @@ public sealed partial class AggregationEngine : IDisposable
             return;
         }
 
-        var ordered = group.Nodes.Keys.ToArray();
+        var ordered = group.Nodes.CopyKeys();
         var levels = Array.ConvertAll(ordered, c => -Level(c, group.Epoch, group.Date));
         Array.Sort(levels, ordered);
         foreach (var code in ordered)
@@ -429,7 +529,7 @@ public sealed partial class AggregationEngine : IDisposable
                 AggregateCount++;
             }
 
-            group.Nodes[code] = node;
+            group.Nodes.Set(code, node);
         }
         else if (group.Nodes.Remove(code))
         {
@@ -514,7 +614,7 @@ public sealed partial class AggregationEngine : IDisposable
     /// <summary>A territory's own fact if it has one, else its aggregate; false when neither exists.</summary>
     private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags)
     {
-        if (_facts.TryGet(Key(series.Id, group.PeriodId, code), out value, out var status, out _))
+        if (TryGetFact(series.Id, group.PeriodId, code, out value, out var status, out _))
         {
             hasValue = true;
             reported = Expected(code, reportingLevel, group.Epoch, group.Date);
@@ -600,6 +700,11 @@ public sealed partial class AggregationEngine : IDisposable
         }
 
         var series = new SeriesState(_series.Count, key.indicator, key.Item2, key.Item3);
+        if (_store is not null)
+        {
+            _seriesHandles.Add(_store.SeriesHandle(fact.IndicatorCode!, fact.Disaggregation, fact.SourceCode));
+        }
+
         _series.Add(series);
         _seriesIds.Add(key, series.Id);
         _indicators[indicator].SeriesIds.Add(series.Id);
@@ -609,6 +714,11 @@ public sealed partial class AggregationEngine : IDisposable
     private int InternPeriod(Period period)
     {
         var id = _periods.Intern(period);
+        if (_store is not null && id == _periodHandles.Count)
+        {
+            _periodHandles.Add(_store.PeriodHandle(period));
+        }
+
         return id <= MaxPeriods ? id : throw new InvalidOperationException("Too many periods for the packed fact key.");
     }
 
@@ -616,7 +726,23 @@ public sealed partial class AggregationEngine : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         var id = _codes.Intern(code);
+        if (_store is not null && id == _codeHandles.Count)
+        {
+            _codeHandles.Add(_store.TerritoryHandle(code));
+        }
+
         return id <= MaxCodes ? id : throw new InvalidOperationException("Too many territory codes for the packed fact key.");
+    }
+
+    /// <summary>The fact of (series, period, territory): from the engine's own table or from the store.</summary>
+    private bool TryGetFact(int series, int periodId, int code, out decimal value, out ObservationStatus status, out long sequence)
+    {
+        if (_facts is not null)
+        {
+            return _facts.TryGet(Key(series, periodId, code), out value, out status, out sequence);
+        }
+
+        return _store!.TryGet(_seriesHandles[series], _periodHandles[periodId], _codeHandles[code], out value, out status, out sequence);
     }
 
     private static long Key(int series, int period, int code) => ((long)series << 40) | ((long)period << 20) | (long)code;
@@ -714,18 +840,90 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <summary>The aggregates of one series in one period, keyed by territory code id.</summary>
-    private sealed class Group(int periodId, Period period, DateOnly date, int epoch)
+    private sealed class Group(int periodId, Period period, DateOnly date, int epoch) : NodeMap
     {
         public int PeriodId { get; } = periodId;
         public Period Period { get; } = period;
         public DateOnly Date { get; } = date;
         public int Epoch { get; } = epoch;
         public int FactCount { get; set; }
-        public Dictionary<int, Node> Nodes { get; } = [];
+        public NodeMap Nodes => this;
     }
 
-    /// <summary>One materialized territory aggregate (32 bytes plus its dictionary entry); there are far fewer than facts.</summary>
-    private readonly record struct Node(decimal Value, int Reported, AggregateFlags Flags, bool HasValue, bool Any);
+    /// <summary>
+    /// A group's aggregates: territory code ids in order and their nodes, in two arrays searched by bisection. Most
+    /// groups hold a few (a province and the nation); a dictionary per group cost about 350 bytes for two, which at
+    /// M was as much as everything else the engine keeps once it stopped copying the facts.
+    /// </summary>
+    private class NodeMap
+    {
+        private int[] _codes = [];
+        private Node[] _nodes = [];
+
+        public int Count { get; private set; }
+
+        public bool ContainsKey(int code) => Array.BinarySearch(_codes, 0, Count, code) >= 0;
+
+        public bool TryGetValue(int code, out Node node)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            node = at >= 0 ? _nodes[at] : default;
+            return at >= 0;
+        }
+
+        public void Set(int code, Node node)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            if (at >= 0)
+            {
+                _nodes[at] = node;
+                return;
+            }
+
+            at = ~at;
+            if (Count == _codes.Length)
+            {
+                var size = Math.Max(2, Count * 2);
+                Array.Resize(ref _codes, size);
+                Array.Resize(ref _nodes, size);
+            }
+
+            Array.Copy(_codes, at, _codes, at + 1, Count - at);
+            Array.Copy(_nodes, at, _nodes, at + 1, Count - at);
+            _codes[at] = code;
+            _nodes[at] = node;
+            Count++;
+        }
+
+        public bool Remove(int code)
+        {
+            var at = Array.BinarySearch(_codes, 0, Count, code);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            Array.Copy(_codes, at + 1, _codes, at, Count - at - 1);
+            Array.Copy(_nodes, at + 1, _nodes, at, Count - at - 1);
+            Count--;
+            _nodes[Count] = default;
+            return true;
+        }
+
+        public int[] CopyKeys() => _codes[..Count];
+    }
+
+    /// <summary>One materialized territory aggregate (24 bytes; there are far fewer than facts).</summary>
+    private readonly struct Node(decimal value, int reported, AggregateFlags flags, bool hasValue, bool any)
+    {
+        private readonly byte _flags = (byte)flags;
+
+        public decimal Value { get; } = value;
+        public int Reported { get; } = reported;
+        public AggregateFlags Flags => (AggregateFlags)_flags;
+        public bool HasValue { get; } = hasValue;
+        public bool Any { get; } = any;
+    }
 
     /// <summary>Dense ids for strings and periods; written by the one writer only.</summary>
     private sealed class Interner<T>(IEqualityComparer<T> comparer)

@@ -48,7 +48,8 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
             var watch = Stopwatch.StartNew();
             var snapshot = catalogue.Current;
             var (values, head) = await ProjectionReader.LoadCurrentAsync(db, snapshot, cancellationToken);
-            var engine = AggregationEngine.Build(snapshot, values.Facts(), values.Count);
+            // The engine reads its facts from the current values it was built over (no copy of its own).
+            var engine = AggregationEngine.Build(snapshot, values, values.Facts());
             // The old engine is not disposed: a query may still be reading it; it is collected when the last one ends.
             _state = new State(engine, values, snapshot);
             Advance(head, null);
@@ -89,13 +90,16 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
                         state = await FollowCatalogueAsync(state, entry.Sequence, cancellationToken);
                     }
 
-                    if (await ProjectionReader.ApplyAsync(db, state.Values, entry, cancellationToken))
+                    // The entry's rows are read first; the current values and the aggregates then change together
+                    // under the store's write lock, so no query sees the one without the other.
+                    if (await ProjectionReader.ReadChangeAsync(db, entry, cancellationToken) is { } change)
                     {
-                        var deltas = state.Values.TakeDeltas();
-                        if (deltas.Count > 0)
+                        var values = state.Values;
+                        state.Engine.Update(() =>
                         {
-                            state.Engine.Apply(deltas);
-                        }
+                            change.ApplyTo(values);
+                            return values.TakeDeltas();
+                        });
                     }
 
                     Advance(entry.Sequence, entry.TimeUs);
@@ -143,7 +147,7 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
 
         var watch = Stopwatch.StartNew();
         state.Values.UseCatalogue(snapshot);
-        var engine = AggregationEngine.Build(snapshot, state.Values.Facts(), state.Values.Count);
+        var engine = AggregationEngine.Build(snapshot, state.Values, state.Values.Facts());
         var next = new State(engine, state.Values, snapshot);
         _state = next;
         CatalogueRebuilds++;

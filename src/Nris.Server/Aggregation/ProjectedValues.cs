@@ -23,21 +23,29 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// ledger sequence is the fact — the same rule <c>AggregationEngine.Build</c> applies — on both the
 /// incremental and the rebuilt path, so they agree.
 /// </remarks>
-public sealed class ProjectedValues
+public sealed class ProjectedValues : FactStore
 {
     // Layout: columns, not objects. Every code (indicator, disaggregation, territory, period, reporter, regime) is
     // interned once to an int, and an (indicator, disaggregation) pair to a series id. A value is one position in a set
-    // of parallel arrays — series, territory, mantissa, scale, status and flags, its report group, and two links (the
-    // cell's hash chain and its report's list) — 30 bytes, plus the hash buckets (2 to 4 bytes: up to two values a
-    // bucket on average). What all values of a report share — the report id, the ledger entry of the version they
-    // come from, the regime, the period and the reporter — is kept once per report in a group (provenance per report,
-    // not per value). One hash chain, keyed by (series, territory, period), serves both lookups: a value's own key
+    // of parallel arrays — series and territory (2 bytes each while the ids fit 16 bits), the number (a 59-bit integer
+    // with its decimal scale in the low 5 bits), status and flags, its report group, and the link of the cell's hash
+    // chain — 21 bytes, plus the hash buckets (2 to 4 bytes: up to two values a bucket on average). What all values of a
+    // report share — the report id, the ledger entry of the version they come from, the regime, the period and the
+    // reporter — is kept once per report in a group (provenance per report, not per value); a report's values are found
+    // by their group id. One hash chain, keyed by (series, territory, period), serves both lookups: a value's own key
     // (that plus the reporter) and its fact's (that plus the regime), since both are that cell filtered by one group
-    // field. A number is a 64-bit mantissa with an explicit decimal scale (the rare one that does not fit goes to a
-    // side dictionary, exactly). Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot
-    // struct), 57–62 (a 48-byte slot with two hash chains and a doubly linked report list).
+    // field. This is also the aggregation engine's fact store (FactStore): the engine keeps no copy of the facts.
+    // Earlier layouts: 585 bytes a value (a dictionary of strings), 81 (a 72-byte slot struct), 57–62 (a 48-byte slot
+    // with two hash chains and a doubly linked report list), 30 + buckets (these columns with 4-byte ids, a separate
+    // scale and a per-value report link).
     private const int None = -1;
-    private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40;
+    // SharedFlag: another value may give the same fact (same cell and regime, another reporter). Set on both when the
+    // second arrives, never cleared (so an over-estimate): a value without it is its fact's winner without a look at
+    // the chain, which is almost every value.
+    private const byte StatusMask = 0x0F, HasNumberFlag = 0x10, LiveFlag = 0x20, BigFlag = 0x40, SharedFlag = 0x80;
+    private const int ScaleBits = 5;
+    private const long ScaleMask = (1 << ScaleBits) - 1;
+    private const long MaxMantissa = (1L << (63 - ScaleBits)) - 1;
     private const int MaxChainLoad = 2;
 
     private CatalogueSnapshot _catalogue;
@@ -46,19 +54,19 @@ public sealed class ProjectedValues
     private readonly Dictionary<long, int> _seriesIds = [];
     private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
+    private readonly Dictionary<Period, int> _periodIds = [];
+    private sbyte[] _inCatalogue = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
     private Dictionary<FactKey, Fact?> _before = [];
     private bool _tracking = true;
 
     // The columns, one entry per value position.
-    private int[] _series = new int[16];
-    private int[] _territory = new int[16];
-    private long[] _mantissa = new long[16];
+    private readonly IdColumn _series = new(16);
+    private readonly IdColumn _territory = new(16);
+    private long[] _mantissa = new long[16];   // the decimal's 59-bit integer, shifted left, with its scale in the low 5 bits
     private int[] _group = new int[16];
     private int[] _next = new int[16];          // the cell's hash chain; also the free list
-    private int[] _nextInReport = new int[16];  // the report group's list
-    private byte[] _scale = new byte[16];
     private byte[] _meta = new byte[16];        // status (low 4 bits), HasNumberFlag, LiveFlag, BigFlag
 
     private int _used;
@@ -89,7 +97,7 @@ public sealed class ProjectedValues
         public int Regime;
         public int Period;
         public int Reporter;
-        public int Head;           // first value of the group; also the free list of groups
+        public int Head;           // the lowest position a value of the group ever had; also the free list of groups
         public int Count;
         public int NextGroup;      // the report's next group
     }
@@ -100,6 +108,7 @@ public sealed class ProjectedValues
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         _catalogue = catalogue;
+        _inCatalogue = [];
     }
 
     /// <summary>How many current values are held (numeric or not).</summary>
@@ -140,14 +149,31 @@ public sealed class ProjectedValues
 
         while (g != None)
         {
-            var i = _groups[g].Head;
-            while (i != None)
+            // A report's values are found by their group id, from the lowest position the group ever had: a loaded
+            // or freshly submitted report's values lie together there, so this reads little more than the report
+            // itself (a vectorized search; at worst the column's tail, 4 bytes a value), instead of keeping a
+            // per-value link (4 bytes a value, all the time).
+            var remaining = _groups[g].Count;
+            var from = _groups[g].Head;
+            while (remaining > 0 && from < _used)
             {
-                var next = _nextInReport[i];
+                var k = _group.AsSpan(from, _used - from).IndexOf(g);
+                if (k < 0)
+                {
+                    break;
+                }
+
+                var i = from + k;
+                from = i + 1;
+                if ((_meta[i] & LiveFlag) == 0)
+                {
+                    continue;
+                }
+
                 Touch(FactOf(i));
                 UnlinkCell(i);
                 Release(i);
-                i = next;
+                remaining--;
             }
 
             var nextGroup = _groups[g].NextGroup;
@@ -165,7 +191,7 @@ public sealed class ProjectedValues
         var period = Code(key.Period);
         var reporter = Code(key.Reporter);
         var regime = Code(row.RegimeCode);
-        var i = Find(series, territory, period, reporter);
+        var i = FindForUpsert(series, territory, period, reporter, regime, out var shared);
         if (i != None)
         {
             Touch(FactOf(i));
@@ -179,29 +205,27 @@ public sealed class ProjectedValues
         else
         {
             i = Allocate();
-            _series[i] = series;
-            _territory[i] = territory;
+            _series.Set(i, series);
+            _territory.Set(i, territory);
             _meta[i] = LiveFlag;
             _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
             LinkCell(i);
         }
 
         Touch(FactOf(i));
-        var meta = (byte)(LiveFlag | checked((byte)row.Status));
+        var meta = (byte)(LiveFlag | checked((byte)row.Status) | (shared ? SharedFlag : 0));
         if ((byte)row.Status > StatusMask)
         {
             throw new ArgumentOutOfRangeException(nameof(row), row.Status, "Unknown observation status.");
         }
 
         _mantissa[i] = 0;
-        _scale[i] = 0;
         if (row.Number is { } number)
         {
             meta |= HasNumberFlag;
             if (TryCompact(number, out var mantissa, out var scale))
             {
-                _mantissa[i] = mantissa;
-                _scale[i] = scale;
+                _mantissa[i] = (mantissa << ScaleBits) | scale;
             }
             else
             {
@@ -238,7 +262,7 @@ public sealed class ProjectedValues
         // A cleared dictionary keeps its capacity; one that held a bulk load's worth is dropped instead.
         _before = _before.Count > 1024 ? [] : _before;
         _before.Clear();
-        if (!_tracking && _series.Length > _used + 16)
+        if (!_tracking && _meta.Length > _used + 16)
         {
             // The end of a bulk load: the columns' doubling slack (up to half of them) is given back.
             Resize(_used + 16);
@@ -261,7 +285,7 @@ public sealed class ProjectedValues
             if ((_meta[i] & (LiveFlag | HasNumberFlag)) == (LiveFlag | HasNumberFlag))
             {
                 var fact = FactOf(i);
-                if (Winner(fact) == i && MakeFact(fact, i) is { } made)
+                if (((_meta[i] & SharedFlag) == 0 || Winner(fact) == i) && MakeFact(fact, i) is { } made)
                 {
                     yield return made;
                 }
@@ -269,7 +293,40 @@ public sealed class ProjectedValues
         }
     }
 
-    // A decimal as a 64-bit mantissa and its scale, when it fits (every number a form accepts in practice).
+    // ---- the engine's fact store: the engine keeps no copy of the facts, it asks these columns ------------------
+
+    /// <inheritdoc />
+    public override long SeriesHandle(string indicatorCode, string disaggregation, string sourceCode) =>
+        ((long)Series(Code(indicatorCode), Code(disaggregation)) << 32) | (uint)Code(sourceCode);
+
+    /// <inheritdoc />
+    public override int PeriodHandle(Period period) =>
+        // Every period the engine meets came out of MakeFact, which recorded the code it was parsed from.
+        _periodIds.TryGetValue(period, out var id) ? id : Code(period.ToString());
+
+    /// <inheritdoc />
+    public override int TerritoryHandle(string territoryCode) => Code(territoryCode);
+
+    /// <inheritdoc />
+    public override bool TryGet(long series, int period, int territory, out decimal value, out ObservationStatus status, out long sequence)
+    {
+        var best = Winner(new FactKey((int)(series >> 32), territory, period, (int)series), stopAtUnshared: true);
+        if (best == None)
+        {
+            value = 0m;
+            status = ObservationStatus.Normal;
+            sequence = 0;
+            return false;
+        }
+
+        value = NumberOf(best);
+        status = StatusOf(best);
+        sequence = _groups[_group[best]].Sequence;
+        return true;
+    }
+
+    // A decimal as a 59-bit mantissa and its scale, when it fits (every number a form accepts in practice: 2^58 is
+    // about 2.9 × 10^17 units of its last digit).
     private static bool TryCompact(decimal number, out long mantissa, out byte scale)
     {
         Span<int> bits = stackalloc int[4];
@@ -277,7 +334,7 @@ public sealed class ProjectedValues
         var negative = bits[3] < 0;
         scale = (byte)((bits[3] >> 16) & 0xFF);
         var magnitude = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
-        if (bits[2] != 0 || magnitude > long.MaxValue || (negative && magnitude == 0))
+        if (bits[2] != 0 || magnitude > MaxMantissa || (negative && magnitude == 0))
         {
             mantissa = 0;
             return false;
@@ -298,9 +355,10 @@ public sealed class ProjectedValues
             return _bigNumbers[i];
         }
 
-        var m = _mantissa[i];
+        var stored = _mantissa[i];
+        var m = stored >> ScaleBits;
         var magnitude = m < 0 ? (ulong)(-m) : (ulong)m;
-        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, _scale[i]);
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, (byte)(stored & ScaleMask));
     }
 
     private FactKey FactOf(int i)
@@ -357,6 +415,38 @@ public sealed class ProjectedValues
 
     private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Period, _buckets.Length - 1);
 
+    // Find, walking the whole chain to mark the values that give the same fact under the regime the value will have.
+    private int FindForUpsert(int series, int territory, int period, int reporter, int regime, out bool shared)
+    {
+        var found = None;
+        shared = false;
+        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
+        {
+            if (_series[i] != series || _territory[i] != territory)
+            {
+                continue;
+            }
+
+            ref readonly var g = ref _groups[_group[i]];
+            if (g.Period != period)
+            {
+                continue;
+            }
+
+            if (g.Reporter == reporter)
+            {
+                found = i;
+            }
+            else if (g.Regime == regime)
+            {
+                shared = true;
+                _meta[i] |= SharedFlag;
+            }
+        }
+
+        return found;
+    }
+
     private int Find(int series, int territory, int period, int reporter)
     {
         for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
@@ -385,9 +475,9 @@ public sealed class ProjectedValues
             return i;
         }
 
-        if (_used == _series.Length)
+        if (_used == _meta.Length)
         {
-            Resize(Math.Max(16, _series.Length * 2));
+            Resize(Math.Max(16, _meta.Length * 2));
         }
 
         if (_used >= _buckets.Length * MaxChainLoad)
@@ -400,25 +490,21 @@ public sealed class ProjectedValues
 
     private void Resize(int size)
     {
-        Array.Resize(ref _series, size);
-        Array.Resize(ref _territory, size);
+        _series.Resize(size);
+        _territory.Resize(size);
         Array.Resize(ref _mantissa, size);
         Array.Resize(ref _group, size);
         Array.Resize(ref _next, size);
-        Array.Resize(ref _nextInReport, size);
-        Array.Resize(ref _scale, size);
         Array.Resize(ref _meta, size);
     }
 
     private void Clear(int i)
     {
-        _series[i] = 0;
-        _territory[i] = 0;
+        _series.Set(i, 0);
+        _territory.Set(i, 0);
         _mantissa[i] = 0;
         _group[i] = 0;
         _next[i] = None;
-        _nextInReport[i] = None;
-        _scale[i] = 0;
         _meta[i] = 0;
     }
 
@@ -462,7 +548,7 @@ public sealed class ProjectedValues
 
         _groups[made] = new Group
         {
-            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = None, Count = 0, NextGroup = first,
+            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = int.MaxValue, Count = 0, NextGroup = first,
         };
         _reportGroups[reportId] = made;
         return made;
@@ -538,24 +624,15 @@ public sealed class ProjectedValues
     private void LinkReport(int i)
     {
         ref var group = ref _groups[_group[i]];
-        _nextInReport[i] = group.Head;
-        group.Head = i;
+        group.Head = Math.Min(group.Head, i);
         group.Count++;
     }
 
-    // The report list is singly linked (4 bytes a value, not 8): taking one value out walks its group. Only an upsert
-    // of a cell another report holds does that, which the submission path does not produce in normal use.
+    // A value leaves its report (an upsert of a cell another report holds, which the submission path does not
+    // produce in normal use): the group counts one fewer; its lowest position stays, a bound for the search.
     private void UnlinkReport(int i)
     {
         var g = _group[i];
-        ref var at = ref _groups[g].Head;
-        while (at != i)
-        {
-            at = ref _nextInReport[at];
-        }
-
-        at = _nextInReport[i];
-        _nextInReport[i] = None;
         if (--_groups[g].Count == 0)
         {
             DropEmptyGroup(g);
@@ -572,7 +649,7 @@ public sealed class ProjectedValues
 
     // The value that gives a fact: among the numeric values behind it the one with the highest ledger sequence (then
     // the reporter code, so equal sequences — impossible from one entry, but cheap to pin — still give one answer).
-    private int Winner(FactKey fact)
+    private int Winner(FactKey fact, bool stopAtUnshared = false)
     {
         var best = None;
         long bestSequence = 0;
@@ -587,6 +664,12 @@ public sealed class ProjectedValues
             if (g.Period != fact.Period || g.Regime != fact.Regime)
             {
                 continue;
+            }
+
+            if (stopAtUnshared && (_meta[i] & SharedFlag) == 0)
+            {
+                // No other value gives this fact: it is the winner, the rest of the chain need not be read.
+                return i;
             }
 
             var sequence = g.Sequence;
@@ -611,7 +694,19 @@ public sealed class ProjectedValues
     {
         var series = _seriesCodes[fact.Series];
         var indicator = _names[(int)(series >> 32)];
-        if (!_catalogue.Indicators.ContainsKey(indicator))
+        if (_inCatalogue.Length <= fact.Series)
+        {
+            Array.Resize(ref _inCatalogue, Math.Max(_seriesCodes.Count, fact.Series + 1));
+        }
+
+        // Per series, not per value: 0 not yet known, 1 the catalogue has the indicator, -1 it has not.
+        ref var known = ref _inCatalogue[fact.Series];
+        if (known == 0)
+        {
+            known = _catalogue.Indicators.ContainsKey(indicator) ? (sbyte)1 : (sbyte)-1;
+        }
+
+        if (known < 0)
         {
             return null;
         }
@@ -624,9 +719,56 @@ public sealed class ProjectedValues
             }
 
             _periods[fact.Period] = period;
+            _periodIds.TryAdd(period, fact.Period);
         }
 
         return new Fact(indicator, _names[(int)series], _names[fact.Territory], period, _names[fact.Regime], NumberOf(i), StatusOf(i), _groups[_group[i]].Sequence);
+    }
+}
+
+/// <summary>
+/// A column of non-negative ids, two bytes an entry while every id fits 16 bits (at M: about 5,000 series and 20,000
+/// codes), four once one does not: the column widens itself, once.
+/// </summary>
+internal sealed class IdColumn(int size)
+{
+    private ushort[]? _narrow = new ushort[size];
+    private int[]? _wide;
+
+    public int this[int i] => _wide is null ? _narrow![i] : _wide[i];
+
+    public void Set(int i, int value)
+    {
+        if (_wide is null)
+        {
+            if ((uint)value <= ushort.MaxValue)
+            {
+                _narrow![i] = (ushort)value;
+                return;
+            }
+
+            _wide = new int[_narrow!.Length];
+            for (var j = 0; j < _wide.Length; j++)
+            {
+                _wide[j] = _narrow[j];
+            }
+
+            _narrow = null;
+        }
+
+        _wide[i] = value;
+    }
+
+    public void Resize(int length)
+    {
+        if (_wide is null)
+        {
+            Array.Resize(ref _narrow, length);
+        }
+        else
+        {
+            Array.Resize(ref _wide, length);
+        }
     }
 }
 

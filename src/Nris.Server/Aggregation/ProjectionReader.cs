@@ -211,8 +211,20 @@ public static class ProjectionReader
     /// </remarks>
     public static async Task<bool> ApplyAsync(NrisDbContext db, ProjectedValues values, LedgerMark entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(values);
+        var change = await ReadChangeAsync(db, entry, cancellationToken);
+        change?.ApplyTo(values);
+        return change is not null;
+    }
+
+    /// <summary>
+    /// Reads what one entry does to the current values (see <see cref="ApplyAsync"/>) without changing anything, so the
+    /// change can then be made in one step under the engine's write lock (<see cref="EntryChange.ApplyTo"/>); null for
+    /// an entry that changes no value.
+    /// </summary>
+    public static async Task<EntryChange?> ReadChangeAsync(NrisDbContext db, LedgerMark entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         switch (entry.Kind)
         {
             case LedgerEntryKind.SubmissionSubmitted:
@@ -222,13 +234,12 @@ public static class ProjectionReader
                     .Select(v => new { v.Id, v.ReportId }).SingleOrDefaultAsync(cancellationToken);
                 if (version is null)
                 {
-                    return false;
+                    return null;
                 }
 
                 var report = await ReportAsync(db, version.ReportId, cancellationToken);
-                values.RemoveReport(version.ReportId);
-                await AddVersionAsync(db, values, version.Id, version.ReportId, report, entry.Sequence, cancellationToken);
-                return true;
+                var rows = await VersionRowsAsync(db, version.Id, version.ReportId, report, entry.Sequence, cancellationToken);
+                return new EntryChange(version.ReportId, rows);
             }
 
             case LedgerEntryKind.SubmissionReturned:
@@ -237,26 +248,26 @@ public static class ProjectionReader
                     .Select(e => new { e.ReportId, e.Version }).SingleOrDefaultAsync(cancellationToken);
                 if (step is null)
                 {
-                    return false;
+                    return null;
                 }
 
-                values.RemoveReport(step.ReportId);
                 var fallback = await db.ReportVersions.AsNoTracking()
                     .Where(v => v.ReportId == step.ReportId && v.Version < step.Version && v.State != SubmissionState.Returned)
                     .OrderByDescending(v => v.Version)
                     .Select(v => new { v.Id, v.LedgerSequence })
                     .FirstOrDefaultAsync(cancellationToken);
-                if (fallback is not null)
+                if (fallback is null)
                 {
-                    var report = await ReportAsync(db, step.ReportId, cancellationToken);
-                    await AddVersionAsync(db, values, fallback.Id, step.ReportId, report, fallback.LedgerSequence, cancellationToken);
+                    return new EntryChange(step.ReportId, []);
                 }
 
-                return true;
+                var report = await ReportAsync(db, step.ReportId, cancellationToken);
+                var rows = await VersionRowsAsync(db, fallback.Id, step.ReportId, report, fallback.LedgerSequence, cancellationToken);
+                return new EntryChange(step.ReportId, rows);
             }
 
             default:
-                return false;
+                return null;
         }
     }
 
@@ -303,17 +314,19 @@ public static class ProjectionReader
         db.Reports.AsNoTracking().Where(r => r.Id == reportId)
             .Select(r => new ReportIdentity(r.RegimeCode, r.Period, r.ReporterCode)).SingleAsync(cancellationToken);
 
-    private static async Task AddVersionAsync(
-        NrisDbContext db, ProjectedValues values, long versionId, long reportId, ReportIdentity report, long sequence,
-        CancellationToken cancellationToken)
+    private static async Task<List<KeyValuePair<CurrentKey, CurrentRow>>> VersionRowsAsync(
+        NrisDbContext db, long versionId, long reportId, ReportIdentity report, long sequence, CancellationToken cancellationToken)
     {
+        var result = new List<KeyValuePair<CurrentKey, CurrentRow>>();
         var rows = db.ReportValues.AsNoTracking().Where(v => v.VersionId == versionId)
             .Select(v => new { v.IndicatorCode, v.Disaggregation, v.TerritoryCode, v.Number, v.Status });
         await foreach (var v in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            values.Upsert(new CurrentKey(v.IndicatorCode, v.Disaggregation, v.TerritoryCode, report.Period, report.ReporterCode),
-                new CurrentRow(reportId, report.RegimeCode, v.Number, v.Status, sequence));
+            result.Add(new(new CurrentKey(v.IndicatorCode, v.Disaggregation, v.TerritoryCode, report.Period, report.ReporterCode),
+                new CurrentRow(reportId, report.RegimeCode, v.Number, v.Status, sequence)));
         }
+
+        return result;
     }
 
     // A read-only transaction that sees one committed state throughout: a deferred transaction on SQLite (WAL readers
@@ -346,6 +359,23 @@ public static class ProjectionReader
             }
 
             transaction.Dispose();
+        }
+    }
+}
+
+/// <summary>What one ledger entry does to the current values: a report's values leave, then these rows come in.</summary>
+/// <param name="ReportId">The report whose current values are taken out first.</param>
+/// <param name="Rows">The values that come in (the new version's, or the earlier version a return restores).</param>
+public sealed record EntryChange(long ReportId, IReadOnlyList<KeyValuePair<CurrentKey, CurrentRow>> Rows)
+{
+    /// <summary>Makes the change, exactly as <c>SubmissionService</c> did to the table.</summary>
+    public void ApplyTo(ProjectedValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        values.RemoveReport(ReportId);
+        foreach (var (key, row) in Rows)
+        {
+            values.Upsert(key, row);
         }
     }
 }

@@ -61,4 +61,41 @@ public sealed class ProjectedValuesTests
         Assert.Empty(values.TakeDeltas());
         Assert.Empty(values.Facts());
     }
+
+    [Fact]
+    public void A_report_whose_values_reuse_freed_places_is_found_whole_and_the_store_answers_each_cell()
+    {
+        // Report 1 takes places 0–2; removed, they are reused by report 3, whose last values go after report 2's:
+        // each report must still leave whole, found by its group, and the store must answer from what remains.
+        var values = new ProjectedValues(Snapshot);
+        void Report(long id, int first, int count, decimal value)
+        {
+            for (var c = first; c < first + count; c++)
+            {
+                var commune = "01" + c.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+                values.Upsert(Cell("UBND.X." + commune, commune), new CurrentRow(id, CommuneRegime, value, ObservationStatus.Official, id));
+            }
+        }
+
+        Report(1, 1, 3, 1m);
+        Report(2, 11, 3, 2m);
+        values.RemoveReport(1);
+        Report(3, 21, 5, 3m);
+        values.TakeDeltas();
+        Assert.Equal(8, values.Count);
+
+        var series = values.SeriesHandle("POP", Disaggregations.Total, CommuneRegime);
+        var period = values.PeriodHandle(Nris.Core.Periods.Period.Month(2026, 3));
+        Assert.True(values.TryGet(series, period, values.TerritoryHandle("01023"), out var number, out _, out var sequence));
+        Assert.Equal((3m, 3L), (number, sequence));
+        Assert.False(values.TryGet(series, period, values.TerritoryHandle("01001"), out _, out _, out _));
+
+        values.RemoveReport(2);
+        Assert.Equal(5, values.Count);
+        Assert.False(values.TryGet(series, period, values.TerritoryHandle("01011"), out _, out _, out _));
+        values.RemoveReport(3);
+        Assert.Equal(0, values.Count);
+        Assert.Empty(values.Facts());
+        Assert.Equal(8, values.TakeDeltas().Count(d => d.New is null));
+    }
 }
