@@ -184,13 +184,53 @@ public sealed class ProjectedValues : FactStore
 
     /// <summary>Inserts or replaces one value (the upsert of <c>SubmissionTables.ReplaceCurrentAsync</c>): a cell of the
     /// same reporter and period that another report holds moves to this one.</summary>
-    public void Upsert(CurrentKey key, CurrentRow row)
+    public void Upsert(CurrentKey key, CurrentRow row) =>
+        UpsertCoded(Code(key.IndicatorCode), Code(key.Disaggregation), Code(key.TerritoryCode), Code(key.Period), Code(key.Reporter),
+            Code(row.RegimeCode), row.ReportId, row.LedgerSequence, row.Status,
+            row.Number is null ? NumberKind.None : NumberKind.Decimal, 0, row.Number ?? 0m);
+
+    /// <summary>How a number reaches <see cref="UpsertCoded"/>: none, already in the compact form, or as a decimal.</summary>
+    internal enum NumberKind : byte
     {
-        var series = Series(Code(key.IndicatorCode), Code(key.Disaggregation));
-        var territory = Code(key.TerritoryCode);
-        var period = Code(key.Period);
-        var reporter = Code(key.Reporter);
-        var regime = Code(row.RegimeCode);
+        None,
+        Compact,
+        Decimal,
+    }
+
+    /// <summary>The id of a code (indicator, disaggregation, territory, period, reporter or regime), made on first sight.
+    /// For the bulk read, which interns each distinct code once and then passes ids to <see cref="UpsertCoded"/>.</summary>
+    internal int Intern(string code) => Code(code);
+
+    /// <summary>Makes room for <paramref name="values"/> values at once (a bulk load that knows its size), so the columns
+    /// are not copied and the hash chains not rebuilt at every doubling.</summary>
+    internal void Reserve(int values)
+    {
+        if (values > _meta.Length)
+        {
+            Resize(values);
+        }
+
+        var buckets = _buckets.Length;
+        while ((long)buckets * MaxChainLoad < values)
+        {
+            buckets *= 2;
+        }
+
+        if (buckets != _buckets.Length)
+        {
+            Rehash(buckets);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Upsert"/> over interned codes (<see cref="Intern"/>): <paramref name="kind"/> says whether there is a
+    /// number, and whether it comes as <paramref name="compact"/> (the column's form: the mantissa shifted left by the
+    /// scale's bits, the scale in them; see <see cref="TryParseCompact"/>) or as <paramref name="number"/>.
+    /// </summary>
+    internal void UpsertCoded(int indicator, int disaggregation, int territory, int period, int reporter, int regime,
+        long reportId, long ledgerSequence, ObservationStatus status, NumberKind kind, long compact, decimal number)
+    {
+        var series = Series(indicator, disaggregation);
         var i = FindForUpsert(series, territory, period, reporter, regime, out var shared);
         if (i != None)
         {
@@ -200,7 +240,7 @@ public sealed class ProjectedValues : FactStore
 
             // Without its old number while the new fact's "before" is taken, so it cannot count there.
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, reporter);
         }
         else
         {
@@ -208,19 +248,24 @@ public sealed class ProjectedValues : FactStore
             _series.Set(i, series);
             _territory.Set(i, territory);
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, reporter);
             LinkCell(i);
         }
 
         Touch(FactOf(i));
-        var meta = (byte)(LiveFlag | checked((byte)row.Status) | (shared ? SharedFlag : 0));
-        if ((byte)row.Status > StatusMask)
+        var meta = (byte)(LiveFlag | checked((byte)status) | (shared ? SharedFlag : 0));
+        if ((byte)status > StatusMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(row), row.Status, "Unknown observation status.");
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown observation status.");
         }
 
         _mantissa[i] = 0;
-        if (row.Number is { } number)
+        if (kind == NumberKind.Compact)
+        {
+            meta |= HasNumberFlag;
+            _mantissa[i] = compact;
+        }
+        else if (kind == NumberKind.Decimal)
         {
             meta |= HasNumberFlag;
             if (TryCompact(number, out var mantissa, out var scale))
@@ -236,6 +281,64 @@ public sealed class ProjectedValues : FactStore
 
         _meta[i] = meta;
         LinkReport(i);
+    }
+
+    /// <summary>
+    /// Parses a number's text straight into the compact form when it is written the plain way a decimal is stored
+    /// (<c>-?digits(.digits)?</c>, at most 18 digits, not a negative zero) and fits; gives exactly what
+    /// <c>decimal.Parse(text, CultureInfo.InvariantCulture)</c> and then the compact form would (the scale is the
+    /// number of digits after the point, trailing zeros included, as decimal keeps them). False for anything else,
+    /// which then takes the decimal path.
+    /// </summary>
+    internal static bool TryParseCompact(ReadOnlySpan<byte> utf8, out long compact)
+    {
+        compact = 0;
+        var at = 0;
+        var negative = false;
+        if (utf8.Length > 0 && utf8[0] == (byte)'-')
+        {
+            negative = true;
+            at = 1;
+        }
+
+        ulong magnitude = 0;
+        var digits = 0;
+        var scale = -1;
+        for (; at < utf8.Length; at++)
+        {
+            var c = utf8[at];
+            if (c == (byte)'.')
+            {
+                if (scale >= 0 || digits == 0)
+                {
+                    return false;
+                }
+
+                scale = 0;
+                continue;
+            }
+
+            var d = (uint)(c - (byte)'0');
+            if (d > 9 || ++digits > 18)
+            {
+                return false;
+            }
+
+            magnitude = magnitude * 10 + d;
+            if (scale >= 0)
+            {
+                scale++;
+            }
+        }
+
+        if (digits == 0 || scale == 0 || magnitude > MaxMantissa || (negative && magnitude == 0))
+        {
+            return false; // empty, "5.", too large, or "-0"
+        }
+
+        var m = negative ? -(long)magnitude : (long)magnitude;
+        compact = (m << ScaleBits) | (long)Math.Max(scale, 0);
+        return true;
     }
 
     /// <summary>The engine changes since the last call: each touched fact's value before and after.</summary>
