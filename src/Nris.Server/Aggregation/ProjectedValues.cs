@@ -49,13 +49,17 @@ public sealed class ProjectedValues : FactStore
     private const int MaxChainLoad = 2;
 
     private CatalogueSnapshot _catalogue;
-    private readonly List<string> _names = [];
+    // Read by queries (the store's TryGet) under the engine's read lock while the one writer may add names outside it —
+    // a catalogue change builds the new engine over this store while queries still read the old one — so appends
+    // publish safely (NameList), unlike a List<string>.
+    private readonly NameList _names = new();
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, int> _seriesIds = [];
     private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
     private readonly Dictionary<Period, int> _periodIds = [];
     private sbyte[] _inCatalogue = [];
+    private int[] _canonical = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
     private Dictionary<FactKey, Fact?> _before = [];
@@ -76,6 +80,7 @@ public sealed class ProjectedValues : FactStore
     private Group[] _groups = new Group[16];
     private int _groupsUsed;
     private int _freeGroup = None;
+    private int _lastGroup = None;   // the group the last upsert went to: the next row is almost always of the same report
 
     /// <summary>An empty view aggregated by <paramref name="catalogue"/>.</summary>
     public ProjectedValues(CatalogueSnapshot catalogue)
@@ -95,7 +100,8 @@ public sealed class ProjectedValues : FactStore
         public long ReportId;
         public long Sequence;
         public int Regime;
-        public int Period;
+        public int Period;         // the code as stored (the table's key)
+        public int Canonical;      // the code of the period it means (Period.ToString()): facts and hash chains use this
         public int Reporter;
         public int Head;           // the lowest position a value of the group ever had; also the free list of groups
         public int Count;
@@ -231,7 +237,8 @@ public sealed class ProjectedValues : FactStore
         long reportId, long ledgerSequence, ObservationStatus status, NumberKind kind, long compact, decimal number)
     {
         var series = Series(indicator, disaggregation);
-        var i = FindForUpsert(series, territory, period, reporter, regime, out var shared);
+        var canonical = Canonical(period);
+        var i = FindForUpsert(series, territory, period, canonical, reporter, regime, out var shared);
         if (i != None)
         {
             Touch(FactOf(i));
@@ -240,7 +247,7 @@ public sealed class ProjectedValues : FactStore
 
             // Without its old number while the new fact's "before" is taken, so it cannot count there.
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, canonical, reporter);
         }
         else
         {
@@ -248,7 +255,7 @@ public sealed class ProjectedValues : FactStore
             _series.Set(i, series);
             _territory.Set(i, territory);
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, canonical, reporter);
             LinkCell(i);
         }
 
@@ -467,7 +474,7 @@ public sealed class ProjectedValues : FactStore
     private FactKey FactOf(int i)
     {
         ref readonly var g = ref _groups[_group[i]];
-        return new FactKey(_series[i], _territory[i], g.Period, g.Regime);
+        return new FactKey(_series[i], _territory[i], g.Canonical, g.Regime);
     }
 
     private int Code(string code)
@@ -516,14 +523,35 @@ public sealed class ProjectedValues : FactStore
         return (int)x & mask;
     }
 
-    private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Period, _buckets.Length - 1);
+    private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Canonical, _buckets.Length - 1);
+
+    // The code of the period a period code means: two spellings of one period ("2026" and "2026-A1") are two rows of the
+    // table but one period for the facts, so the hash chain and the fact key use this; a code that is no period is its
+    // own (its values never become facts).
+    private int Canonical(int period)
+    {
+        if (period < _canonical.Length && _canonical[period] != 0)
+        {
+            return _canonical[period] - 1;
+        }
+
+        var canonical = Period.TryParse(_names[period], out var parsed) ? Code(parsed.ToString()) : period;
+        if (_canonical.Length < _names.Count)
+        {
+            Array.Resize(ref _canonical, Math.Max(_names.Count, _canonical.Length * 2));
+        }
+
+        _canonical[period] = canonical + 1; // 0 = not yet known
+        _canonical[canonical] = canonical + 1;
+        return canonical;
+    }
 
     // Find, walking the whole chain to mark the values that give the same fact under the regime the value will have.
-    private int FindForUpsert(int series, int territory, int period, int reporter, int regime, out bool shared)
+    private int FindForUpsert(int series, int territory, int period, int canonical, int reporter, int regime, out bool shared)
     {
         var found = None;
         shared = false;
-        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
+        for (var i = _buckets[Bucket(series, territory, canonical, _buckets.Length - 1)]; i != None; i = _next[i])
         {
             if (_series[i] != series || _territory[i] != territory)
             {
@@ -531,12 +559,12 @@ public sealed class ProjectedValues : FactStore
             }
 
             ref readonly var g = ref _groups[_group[i]];
-            if (g.Period != period)
+            if (g.Canonical != canonical)
             {
                 continue;
             }
 
-            if (g.Reporter == reporter)
+            if (g.Period == period && g.Reporter == reporter)
             {
                 found = i;
             }
@@ -548,23 +576,6 @@ public sealed class ProjectedValues : FactStore
         }
 
         return found;
-    }
-
-    private int Find(int series, int territory, int period, int reporter)
-    {
-        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
-        {
-            if (_series[i] == series && _territory[i] == territory)
-            {
-                ref readonly var g = ref _groups[_group[i]];
-                if (g.Period == period && g.Reporter == reporter)
-                {
-                    return i;
-                }
-            }
-        }
-
-        return None;
     }
 
     private int Allocate()
@@ -621,15 +632,24 @@ public sealed class ProjectedValues : FactStore
     }
 
     // The group of (report, entry, regime, period, reporter), made when the report has none with those.
-    private int GroupFor(long reportId, long sequence, int regime, int period, int reporter)
+    private int GroupFor(long reportId, long sequence, int regime, int period, int canonical, int reporter)
     {
+        if (_lastGroup != None)
+        {
+            ref readonly var last = ref _groups[_lastGroup];
+            if (last.ReportId == reportId && last.Sequence == sequence && last.Regime == regime && last.Period == period && last.Reporter == reporter)
+            {
+                return _lastGroup;
+            }
+        }
+
         var first = _reportGroups.TryGetValue(reportId, out var head) ? head : None;
         for (var g = first; g != None; g = _groups[g].NextGroup)
         {
             ref readonly var group = ref _groups[g];
             if (group.Sequence == sequence && group.Regime == regime && group.Period == period && group.Reporter == reporter)
             {
-                return g;
+                return _lastGroup = g;
             }
         }
 
@@ -651,14 +671,20 @@ public sealed class ProjectedValues : FactStore
 
         _groups[made] = new Group
         {
-            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = int.MaxValue, Count = 0, NextGroup = first,
+            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Canonical = canonical, Reporter = reporter,
+            Head = int.MaxValue, Count = 0, NextGroup = first,
         };
         _reportGroups[reportId] = made;
-        return made;
+        return _lastGroup = made;
     }
 
     private void ReleaseGroup(int g)
     {
+        if (g == _lastGroup)
+        {
+            _lastGroup = None;
+        }
+
         _groups[g] = default;
         _groups[g].Head = _freeGroup;
         _freeGroup = g;
@@ -764,7 +790,7 @@ public sealed class ProjectedValues : FactStore
             }
 
             ref readonly var g = ref _groups[_group[i]];
-            if (g.Period != fact.Period || g.Regime != fact.Regime)
+            if (g.Canonical != fact.Period || g.Regime != fact.Regime)
             {
                 continue;
             }
@@ -826,6 +852,36 @@ public sealed class ProjectedValues : FactStore
         }
 
         return new Fact(indicator, _names[(int)series], _names[fact.Territory], period, _names[fact.Regime], NumberOf(i), StatusOf(i), _groups[_group[i]].Sequence);
+    }
+}
+
+/// <summary>
+/// Codes by id, appended by one writer and read by any thread at the same time: an id a reader holds was published
+/// (through the values, under the engine's lock) after its name was written, and a grown array is a full copy published
+/// whole, so a reader sees the name whether it reads the old array or the new one.
+/// </summary>
+internal sealed class NameList
+{
+    private string[] _items = new string[64];
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public string this[int id] => Volatile.Read(ref _items)[id];
+
+    public void Add(string name)
+    {
+        var items = _items;
+        if (_count == items.Length)
+        {
+            var grown = new string[items.Length * 2];
+            items.CopyTo(grown, 0);
+            Volatile.Write(ref _items, grown);
+            items = grown;
+        }
+
+        items[_count] = name;
+        Volatile.Write(ref _count, _count + 1);
     }
 }
 
