@@ -48,13 +48,17 @@ public static class AggregationDriver
         // The quarter the freshness step submits commune reports for: one the database has no reports of (M covers
         // 2025-Q3 to 2026-Q3, so 2026-Q4 there), or an earlier run's submissions are refused and the sample shrinks.
         var freshPeriod = Period.Parse(Get("fresh-period") ?? "2025-Q3");
+        // --read-variants reader,raw1,raw2: also time these reads of the current values (each into a view that is then
+        // dropped) before the rebuild's own read, so the paths compare in one run. reader = the data-reader path (what
+        // PostgreSQL uses), raw1 / raw2 = SQLite's raw read on one / two connections (raw2 is the server's default).
+        var readVariants = (Get("read-variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         Directory.CreateDirectory(outDir);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, {DateTime.UtcNow:u}");
 
         var csvs = new List<(string Name, string Path, long Rows)>();
         if (sqlite is not null)
         {
-            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, ct));
+            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, readVariants, ct));
         }
 
         if (memoryValues > 0)
@@ -84,7 +88,8 @@ public static class AggregationDriver
         return 0;
     }
 
-    private static async Task<(string, string, long)> FromDatabaseAsync(string file, string outDir, int queries, int fresh, Period freshPeriod, CancellationToken ct)
+    private static async Task<(string, string, long)> FromDatabaseAsync(string file, string outDir, int queries, int fresh, Period freshPeriod,
+        string[] readVariants, CancellationToken ct)
     {
         var factory = new NrisDbContextFactory(new NrisStorageOptions { Provider = NrisStorageOptions.Sqlite, ConnectionString = "Data Source=" + file });
         CatalogueSnapshot catalogue;
@@ -116,7 +121,7 @@ public static class AggregationDriver
             (values, _) = await ProjectionReader.LoadCurrentAsync(db, catalogue, ct);
             read = watch.Elapsed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[db] read into the view: {read.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - readCpu).TotalMilliseconds:F0} ms CPU (reader and view on two threads)"));
+                $"[db] read into the view: {read.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - readCpu).TotalMilliseconds:F0} ms CPU (SQLite: raw read, two connections decoding, one thread filling the view)"));
             afterValues = Settle();
             // The build, split into enumerating the facts out of the current-values copy and the engine's own build,
             // each with the process's CPU time next to the wall time (on a shared machine the wall time is mostly
@@ -149,6 +154,8 @@ public static class AggregationDriver
         Queries("db", engine, facts, queries);
         GC.KeepAlive(values);
         engine.Dispose();
+        // After the rebuild's own read and its bytes per value, so a variant's view cannot count there.
+        await ReadVariantsAsync(factory, catalogue, readVariants, ct);
 
         if (fresh > 0)
         {
@@ -156,6 +163,28 @@ public static class AggregationDriver
         }
 
         return ("db", csv, rows);
+    }
+
+    // Each variant reads into a view of its own, dropped before the next.
+    private static async Task ReadVariantsAsync(NrisDbContextFactory factory, CatalogueSnapshot catalogue, string[] readVariants, CancellationToken ct)
+    {
+        foreach (var variant in readVariants)
+        {
+            var how = variant switch
+            {
+                "reader" => new CurrentValuesRead(DataReader: true),
+                "raw1" => new CurrentValuesRead(Connections: 1),
+                "raw2" => new CurrentValuesRead(Connections: 2),
+                _ => throw new ArgumentException("--read-variants takes reader, raw1, raw2: " + variant),
+            };
+            await using var db = factory.CreateDbContext();
+            var variantCpu = Environment.CpuUsage.TotalTime;
+            var variantWatch = Stopwatch.StartNew();
+            var (loaded, _) = await ProjectionReader.LoadCurrentAsync(db, catalogue, how, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[db] read variant {variant}: {loaded.Count:N0} values, {variantWatch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - variantCpu).TotalMilliseconds:F0} ms CPU"));
+            Settle();
+        }
     }
 
     private static (string, string, long) FromMemory(long target, string outDir, int queries)

@@ -49,13 +49,17 @@ public sealed class ProjectedValues : FactStore
     private const int MaxChainLoad = 2;
 
     private CatalogueSnapshot _catalogue;
-    private readonly List<string> _names = [];
+    // Read by queries (the store's TryGet) under the engine's read lock while the one writer may add names outside it —
+    // a catalogue change builds the new engine over this store while queries still read the old one — so appends
+    // publish safely (NameList), unlike a List<string>.
+    private readonly NameList _names = new();
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, int> _seriesIds = [];
     private readonly List<long> _seriesCodes = [];
     private readonly Dictionary<int, Period> _periods = [];
     private readonly Dictionary<Period, int> _periodIds = [];
     private sbyte[] _inCatalogue = [];
+    private int[] _canonical = [];
     private readonly Dictionary<long, int> _reportGroups = [];
     private readonly Dictionary<int, decimal> _bigNumbers = [];
     private Dictionary<FactKey, Fact?> _before = [];
@@ -76,6 +80,7 @@ public sealed class ProjectedValues : FactStore
     private Group[] _groups = new Group[16];
     private int _groupsUsed;
     private int _freeGroup = None;
+    private int _lastGroup = None;   // the group the last upsert went to: the next row is almost always of the same report
 
     /// <summary>An empty view aggregated by <paramref name="catalogue"/>.</summary>
     public ProjectedValues(CatalogueSnapshot catalogue)
@@ -95,7 +100,8 @@ public sealed class ProjectedValues : FactStore
         public long ReportId;
         public long Sequence;
         public int Regime;
-        public int Period;
+        public int Period;         // the code as stored (the table's key)
+        public int Canonical;      // the code of the period it means (Period.ToString()): facts and hash chains use this
         public int Reporter;
         public int Head;           // the lowest position a value of the group ever had; also the free list of groups
         public int Count;
@@ -184,14 +190,55 @@ public sealed class ProjectedValues : FactStore
 
     /// <summary>Inserts or replaces one value (the upsert of <c>SubmissionTables.ReplaceCurrentAsync</c>): a cell of the
     /// same reporter and period that another report holds moves to this one.</summary>
-    public void Upsert(CurrentKey key, CurrentRow row)
+    public void Upsert(CurrentKey key, CurrentRow row) =>
+        UpsertCoded(Code(key.IndicatorCode), Code(key.Disaggregation), Code(key.TerritoryCode), Code(key.Period), Code(key.Reporter),
+            Code(row.RegimeCode), row.ReportId, row.LedgerSequence, row.Status,
+            row.Number is null ? NumberKind.None : NumberKind.Decimal, 0, row.Number ?? 0m);
+
+    /// <summary>How a number reaches <see cref="UpsertCoded"/>: none, already in the compact form, or as a decimal.</summary>
+    internal enum NumberKind : byte
     {
-        var series = Series(Code(key.IndicatorCode), Code(key.Disaggregation));
-        var territory = Code(key.TerritoryCode);
-        var period = Code(key.Period);
-        var reporter = Code(key.Reporter);
-        var regime = Code(row.RegimeCode);
-        var i = FindForUpsert(series, territory, period, reporter, regime, out var shared);
+        None,
+        Compact,
+        Decimal,
+    }
+
+    /// <summary>The id of a code (indicator, disaggregation, territory, period, reporter or regime), made on first sight.
+    /// For the bulk read, which interns each distinct code once and then passes ids to <see cref="UpsertCoded"/>.</summary>
+    internal int Intern(string code) => Code(code);
+
+    /// <summary>Makes room for <paramref name="values"/> values at once (a bulk load that knows its size), so the columns
+    /// are not copied and the hash chains not rebuilt at every doubling.</summary>
+    internal void Reserve(int values)
+    {
+        if (values > _meta.Length)
+        {
+            Resize(values);
+        }
+
+        var buckets = _buckets.Length;
+        while ((long)buckets * MaxChainLoad < values)
+        {
+            buckets *= 2;
+        }
+
+        if (buckets != _buckets.Length)
+        {
+            Rehash(buckets);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Upsert"/> over interned codes (<see cref="Intern"/>): <paramref name="kind"/> says whether there is a
+    /// number, and whether it comes as <paramref name="compact"/> (the column's form: the mantissa shifted left by the
+    /// scale's bits, the scale in them; see <see cref="TryParseCompact"/>) or as <paramref name="number"/>.
+    /// </summary>
+    internal void UpsertCoded(int indicator, int disaggregation, int territory, int period, int reporter, int regime,
+        long reportId, long ledgerSequence, ObservationStatus status, NumberKind kind, long compact, decimal number)
+    {
+        var series = Series(indicator, disaggregation);
+        var canonical = Canonical(period);
+        var i = FindForUpsert(series, territory, period, canonical, reporter, regime, out var shared);
         if (i != None)
         {
             Touch(FactOf(i));
@@ -200,7 +247,7 @@ public sealed class ProjectedValues : FactStore
 
             // Without its old number while the new fact's "before" is taken, so it cannot count there.
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, canonical, reporter);
         }
         else
         {
@@ -208,19 +255,24 @@ public sealed class ProjectedValues : FactStore
             _series.Set(i, series);
             _territory.Set(i, territory);
             _meta[i] = LiveFlag;
-            _group[i] = GroupFor(row.ReportId, row.LedgerSequence, regime, period, reporter);
+            _group[i] = GroupFor(reportId, ledgerSequence, regime, period, canonical, reporter);
             LinkCell(i);
         }
 
         Touch(FactOf(i));
-        var meta = (byte)(LiveFlag | checked((byte)row.Status) | (shared ? SharedFlag : 0));
-        if ((byte)row.Status > StatusMask)
+        var meta = (byte)(LiveFlag | checked((byte)status) | (shared ? SharedFlag : 0));
+        if ((byte)status > StatusMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(row), row.Status, "Unknown observation status.");
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown observation status.");
         }
 
         _mantissa[i] = 0;
-        if (row.Number is { } number)
+        if (kind == NumberKind.Compact)
+        {
+            meta |= HasNumberFlag;
+            _mantissa[i] = compact;
+        }
+        else if (kind == NumberKind.Decimal)
         {
             meta |= HasNumberFlag;
             if (TryCompact(number, out var mantissa, out var scale))
@@ -236,6 +288,64 @@ public sealed class ProjectedValues : FactStore
 
         _meta[i] = meta;
         LinkReport(i);
+    }
+
+    /// <summary>
+    /// Parses a number's text straight into the compact form when it is written the plain way a decimal is stored
+    /// (<c>-?digits(.digits)?</c>, at most 18 digits, not a negative zero) and fits; gives exactly what
+    /// <c>decimal.Parse(text, CultureInfo.InvariantCulture)</c> and then the compact form would (the scale is the
+    /// number of digits after the point, trailing zeros included, as decimal keeps them). False for anything else,
+    /// which then takes the decimal path.
+    /// </summary>
+    internal static bool TryParseCompact(ReadOnlySpan<byte> utf8, out long compact)
+    {
+        compact = 0;
+        var at = 0;
+        var negative = false;
+        if (utf8.Length > 0 && utf8[0] == (byte)'-')
+        {
+            negative = true;
+            at = 1;
+        }
+
+        ulong magnitude = 0;
+        var digits = 0;
+        var scale = -1;
+        for (; at < utf8.Length; at++)
+        {
+            var c = utf8[at];
+            if (c == (byte)'.')
+            {
+                if (scale >= 0 || digits == 0)
+                {
+                    return false;
+                }
+
+                scale = 0;
+                continue;
+            }
+
+            var d = (uint)(c - (byte)'0');
+            if (d > 9 || ++digits > 18)
+            {
+                return false;
+            }
+
+            magnitude = magnitude * 10 + d;
+            if (scale >= 0)
+            {
+                scale++;
+            }
+        }
+
+        if (digits == 0 || scale == 0 || magnitude > MaxMantissa || (negative && magnitude == 0))
+        {
+            return false; // empty, "5.", too large, or "-0"
+        }
+
+        var m = negative ? -(long)magnitude : (long)magnitude;
+        compact = (m << ScaleBits) | (long)Math.Max(scale, 0);
+        return true;
     }
 
     /// <summary>The engine changes since the last call: each touched fact's value before and after.</summary>
@@ -364,7 +474,7 @@ public sealed class ProjectedValues : FactStore
     private FactKey FactOf(int i)
     {
         ref readonly var g = ref _groups[_group[i]];
-        return new FactKey(_series[i], _territory[i], g.Period, g.Regime);
+        return new FactKey(_series[i], _territory[i], g.Canonical, g.Regime);
     }
 
     private int Code(string code)
@@ -413,14 +523,35 @@ public sealed class ProjectedValues : FactStore
         return (int)x & mask;
     }
 
-    private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Period, _buckets.Length - 1);
+    private int BucketOf(int i) => Bucket(_series[i], _territory[i], _groups[_group[i]].Canonical, _buckets.Length - 1);
+
+    // The code of the period a period code means: two spellings of one period ("2026" and "2026-A1") are two rows of the
+    // table but one period for the facts, so the hash chain and the fact key use this; a code that is no period is its
+    // own (its values never become facts).
+    private int Canonical(int period)
+    {
+        if (period < _canonical.Length && _canonical[period] != 0)
+        {
+            return _canonical[period] - 1;
+        }
+
+        var canonical = Period.TryParse(_names[period], out var parsed) ? Code(parsed.ToString()) : period;
+        if (_canonical.Length < _names.Count)
+        {
+            Array.Resize(ref _canonical, Math.Max(_names.Count, _canonical.Length * 2));
+        }
+
+        _canonical[period] = canonical + 1; // 0 = not yet known
+        _canonical[canonical] = canonical + 1;
+        return canonical;
+    }
 
     // Find, walking the whole chain to mark the values that give the same fact under the regime the value will have.
-    private int FindForUpsert(int series, int territory, int period, int reporter, int regime, out bool shared)
+    private int FindForUpsert(int series, int territory, int period, int canonical, int reporter, int regime, out bool shared)
     {
         var found = None;
         shared = false;
-        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
+        for (var i = _buckets[Bucket(series, territory, canonical, _buckets.Length - 1)]; i != None; i = _next[i])
         {
             if (_series[i] != series || _territory[i] != territory)
             {
@@ -428,12 +559,12 @@ public sealed class ProjectedValues : FactStore
             }
 
             ref readonly var g = ref _groups[_group[i]];
-            if (g.Period != period)
+            if (g.Canonical != canonical)
             {
                 continue;
             }
 
-            if (g.Reporter == reporter)
+            if (g.Period == period && g.Reporter == reporter)
             {
                 found = i;
             }
@@ -445,23 +576,6 @@ public sealed class ProjectedValues : FactStore
         }
 
         return found;
-    }
-
-    private int Find(int series, int territory, int period, int reporter)
-    {
-        for (var i = _buckets[Bucket(series, territory, period, _buckets.Length - 1)]; i != None; i = _next[i])
-        {
-            if (_series[i] == series && _territory[i] == territory)
-            {
-                ref readonly var g = ref _groups[_group[i]];
-                if (g.Period == period && g.Reporter == reporter)
-                {
-                    return i;
-                }
-            }
-        }
-
-        return None;
     }
 
     private int Allocate()
@@ -518,15 +632,24 @@ public sealed class ProjectedValues : FactStore
     }
 
     // The group of (report, entry, regime, period, reporter), made when the report has none with those.
-    private int GroupFor(long reportId, long sequence, int regime, int period, int reporter)
+    private int GroupFor(long reportId, long sequence, int regime, int period, int canonical, int reporter)
     {
+        if (_lastGroup != None)
+        {
+            ref readonly var last = ref _groups[_lastGroup];
+            if (last.ReportId == reportId && last.Sequence == sequence && last.Regime == regime && last.Period == period && last.Reporter == reporter)
+            {
+                return _lastGroup;
+            }
+        }
+
         var first = _reportGroups.TryGetValue(reportId, out var head) ? head : None;
         for (var g = first; g != None; g = _groups[g].NextGroup)
         {
             ref readonly var group = ref _groups[g];
             if (group.Sequence == sequence && group.Regime == regime && group.Period == period && group.Reporter == reporter)
             {
-                return g;
+                return _lastGroup = g;
             }
         }
 
@@ -548,14 +671,20 @@ public sealed class ProjectedValues : FactStore
 
         _groups[made] = new Group
         {
-            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Reporter = reporter, Head = int.MaxValue, Count = 0, NextGroup = first,
+            ReportId = reportId, Sequence = sequence, Regime = regime, Period = period, Canonical = canonical, Reporter = reporter,
+            Head = int.MaxValue, Count = 0, NextGroup = first,
         };
         _reportGroups[reportId] = made;
-        return made;
+        return _lastGroup = made;
     }
 
     private void ReleaseGroup(int g)
     {
+        if (g == _lastGroup)
+        {
+            _lastGroup = None;
+        }
+
         _groups[g] = default;
         _groups[g].Head = _freeGroup;
         _freeGroup = g;
@@ -661,7 +790,7 @@ public sealed class ProjectedValues : FactStore
             }
 
             ref readonly var g = ref _groups[_group[i]];
-            if (g.Period != fact.Period || g.Regime != fact.Regime)
+            if (g.Canonical != fact.Period || g.Regime != fact.Regime)
             {
                 continue;
             }
@@ -723,6 +852,36 @@ public sealed class ProjectedValues : FactStore
         }
 
         return new Fact(indicator, _names[(int)series], _names[fact.Territory], period, _names[fact.Regime], NumberOf(i), StatusOf(i), _groups[_group[i]].Sequence);
+    }
+}
+
+/// <summary>
+/// Codes by id, appended by one writer and read by any thread at the same time: an id a reader holds was published
+/// (through the values, under the engine's lock) after its name was written, and a grown array is a full copy published
+/// whole, so a reader sees the name whether it reads the old array or the new one.
+/// </summary>
+internal sealed class NameList
+{
+    private string[] _items = new string[64];
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public string this[int id] => Volatile.Read(ref _items)[id];
+
+    public void Add(string name)
+    {
+        var items = _items;
+        if (_count == items.Length)
+        {
+            var grown = new string[items.Length * 2];
+            items.CopyTo(grown, 0);
+            Volatile.Write(ref _items, grown);
+            items = grown;
+        }
+
+        items[_count] = name;
+        Volatile.Write(ref _count, _count + 1);
     }
 }
 

@@ -8,12 +8,28 @@ using Nris.Core.Catalogue;
 using Nris.Core.Ledger;
 using Nris.Core.Submissions;
 using Nris.Storage;
+using Nris.Storage.Ledger;
 using Nris.Storage.Submissions;
 
 namespace Nris.Server.Aggregation;
 
 /// <summary>One ledger entry as the projection sees it: only its position, kind and time (never the payload).</summary>
 public readonly record struct LedgerMark(long Sequence, string Kind, long TimeUs);
+
+/// <summary>How <see cref="ProjectionReader.LoadCurrentAsync(NrisDbContext, CatalogueSnapshot, CurrentValuesRead, CancellationToken)"/>
+/// reads the current values.</summary>
+/// <param name="DataReader">Read through a plain data reader (the path PostgreSQL always takes) even on SQLite, whose
+/// default is the raw read without an object per row.</param>
+/// <param name="Connections">SQLite: how many connections (rowid ranges) decode the rows at once; 1 or 2.</param>
+public sealed record CurrentValuesRead(bool DataReader = false, int Connections = 2)
+{
+    /// <summary>The server's read: raw on SQLite, two connections on a file.</summary>
+    public static CurrentValuesRead Default { get; } = new();
+
+    /// <summary>For tests: runs after the first connection has fixed its snapshot and before the second fixes its own, so
+    /// a test can commit a write exactly there.</summary>
+    public Func<Task>? BetweenSnapshots { get; init; }
+}
 
 /// <summary>
 /// The database side of the aggregation projection: loading the current values (start-up and <c>nris rebuild</c>), and
@@ -26,11 +42,24 @@ public static class ProjectionReader
     /// Loads the current-values view and the ledger head it corresponds to, both from one database snapshot, so the
     /// follower continues exactly after the entries the loaded values already contain.
     /// </summary>
+    public static Task<(ProjectedValues Values, long Head)> LoadCurrentAsync(
+        NrisDbContext db, CatalogueSnapshot catalogue, CancellationToken cancellationToken) =>
+        LoadCurrentAsync(db, catalogue, CurrentValuesRead.Default, cancellationToken);
+
+    /// <summary><see cref="LoadCurrentAsync(NrisDbContext, CatalogueSnapshot, CancellationToken)"/> with a choice of read
+    /// path (for tests and benchmarks, which compare them).</summary>
     public static async Task<(ProjectedValues Values, long Head)> LoadCurrentAsync(
-        NrisDbContext db, CatalogueSnapshot catalogue, CancellationToken cancellationToken)
+        NrisDbContext db, CatalogueSnapshot catalogue, CurrentValuesRead read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(read);
         var values = new ProjectedValues(catalogue);
+        if (!read.DataReader && db.Database.GetDbConnection() is SqliteConnection)
+        {
+            var sqliteHead = await LoadSqliteAsync(db, values, read, cancellationToken);
+            return (values, sqliteHead);
+        }
+
         await using var snapshot = await BeginSnapshotAsync(db, cancellationToken);
         try
         {
@@ -44,6 +73,102 @@ public static class ProjectionReader
         {
             await snapshot.DisposeAsync();
         }
+    }
+
+    // SQLite: the raw read (SqliteCurrentValues), in two rowid ranges on two connections when the database is a file.
+    // Both connections must read one snapshot: each opens a read transaction and reads the ledger head first (in WAL,
+    // a transaction's snapshot is fixed by its first read). Every write that changes the current values appends to the
+    // ledger in the same transaction, so equal heads mean no such write committed between the two snapshots: they hold
+    // the same current values, and the follower continues after that head. Unequal heads (a write came in between):
+    // both transactions end and both start again; after a few tries the read goes on one connection.
+    private static async Task<long> LoadSqliteAsync(NrisDbContext db, ProjectedValues values, CurrentValuesRead read, CancellationToken cancellationToken)
+    {
+        var sql = FastSql(db);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        SqliteConnection? second = null;
+        try
+        {
+            var main = (SqliteConnection)db.Database.GetDbConnection();
+            var split = read.Connections > 1 && IsFile(main);
+            for (var attempt = 1; ; attempt++)
+            {
+                using var transaction = main.BeginTransaction(deferred: true);
+                var head = SqliteCurrentValues.Head(main, transaction, sql);
+                SqliteTransaction? secondTransaction = null;
+                if (split && attempt <= MaxSnapshotAttempts)
+                {
+                    if (read.BetweenSnapshots is { } between)
+                    {
+                        await between();
+                    }
+
+                    if (second is null)
+                    {
+                        second = new SqliteConnection(main.ConnectionString);
+                        await second.OpenAsync(cancellationToken);
+                    }
+
+                    secondTransaction = second.BeginTransaction(deferred: true);
+                    if (SqliteCurrentValues.Head(second, secondTransaction, sql) != head)
+                    {
+                        secondTransaction.Dispose();
+                        continue;
+                    }
+                }
+
+                try
+                {
+                    var (from, to) = SqliteCurrentValues.Bounds(main, transaction, sql);
+                    var middle = from + ((to - from) / 2);
+                    SqliteCurrentValues.Part[] parts = secondTransaction is null
+                        ? [new(main, transaction, from, to)]
+                        : [new(main, transaction, from, middle), new(second!, secondTransaction, middle + 1, to)];
+                    values.BeginBulkLoad();
+                    await SqliteCurrentValues.ReadAsync(values, parts, sql, cancellationToken);
+                    values.ClearDeltas();
+                    return head;
+                }
+                finally
+                {
+                    secondTransaction?.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const int MaxSnapshotAttempts = 5;
+
+    // A second connection to ":memory:" (or a shared in-memory database) is not the same database, or not a snapshot.
+    private static bool IsFile(SqliteConnection connection)
+    {
+        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        return builder.Mode != SqliteOpenMode.Memory && builder.DataSource.Length > 0 &&
+            !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal);
+    }
+
+    private static SqliteCurrentValues.Sql FastSql(NrisDbContext db)
+    {
+        var current = db.Model.FindEntityType(typeof(CurrentValueEntity))!;
+        var reports = db.Model.FindEntityType(typeof(ReportEntity))!;
+        var ledger = db.Model.FindEntityType(typeof(LedgerEntryEntity))!;
+        string C(string property) => current.FindProperty(property)!.GetColumnName();
+        return new SqliteCurrentValues.Sql(
+            $"SELECT {reports.FindProperty(nameof(ReportEntity.Id))!.GetColumnName()}, {reports.FindProperty(nameof(ReportEntity.RegimeCode))!.GetColumnName()} FROM {reports.GetTableName()}",
+            $"SELECT min(rowid), max(rowid) FROM {current.GetTableName()}",
+            $"SELECT {C(nameof(CurrentValueEntity.IndicatorCode))}, {C(nameof(CurrentValueEntity.Disaggregation))}, " +
+            $"{C(nameof(CurrentValueEntity.TerritoryCode))}, {C(nameof(CurrentValueEntity.Period))}, {C(nameof(CurrentValueEntity.Source))}, " +
+            $"{C(nameof(CurrentValueEntity.ReportId))}, {C(nameof(CurrentValueEntity.Number))}, {C(nameof(CurrentValueEntity.Status))}, " +
+            $"{C(nameof(CurrentValueEntity.LedgerSequence))} FROM {current.GetTableName()} WHERE rowid BETWEEN ?1 AND ?2",
+            $"SELECT max({ledger.FindProperty(nameof(LedgerEntryEntity.Sequence))!.GetColumnName()}) FROM {ledger.GetTableName()}");
     }
 
     // The bulk read of a rebuild (ten million rows at M): a plain data reader over SQL built from the EF model's table
@@ -160,8 +285,9 @@ public static class ProjectionReader
     }
 
     /// <summary>
-    /// For benchmarks: reads every row and column the rebuild reads (same SQL, same getters) and keeps nothing — the
-    /// floor under <see cref="LoadCurrentAsync"/>'s read. Returns the number of rows.
+    /// For benchmarks: reads every row and column the data-reader path of the rebuild reads (same SQL, same getters) and
+    /// keeps nothing — the floor under that path's read (<see cref="CurrentValuesRead.DataReader"/>). Returns the number
+    /// of rows.
     /// </summary>
     public static async Task<long> ScanCurrentAsync(NrisDbContext db, CancellationToken cancellationToken)
     {

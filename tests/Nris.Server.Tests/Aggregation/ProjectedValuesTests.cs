@@ -98,4 +98,33 @@ public sealed class ProjectedValuesTests
         Assert.Empty(values.Facts());
         Assert.Equal(8, values.TakeDeltas().Count(d => d.New is null));
     }
+
+    [Fact]
+    public void Two_spellings_of_one_period_are_one_period_for_the_store_and_the_facts()
+    {
+        // "2026" and "2026-A1" both parse to the calendar year 2026. The table keeps them apart (the period is part of a
+        // row's key), but the facts and the store's answers are per period, so each value must be found under it.
+        var values = new ProjectedValues(Snapshot);
+        values.Upsert(new CurrentKey("POP", Disaggregations.Total, "01001", "2026", "UBND.X.01001"), new CurrentRow(1, CommuneRegime, 5, ObservationStatus.Official, 1));
+        values.Upsert(new CurrentKey("POP", Disaggregations.Total, "01002", "2026-A1", "UBND.X.01002"), new CurrentRow(2, CommuneRegime, 7, ObservationStatus.Official, 2));
+        // A second spelling of a cell another reporter of the same regime already gives: one fact, the later value.
+        values.Upsert(new CurrentKey("POP", Disaggregations.Total, "01001", "2026-A1", "UBND.01"), new CurrentRow(3, CommuneRegime, 9, ObservationStatus.Official, 3));
+        Assert.Equal(3, values.Count);
+        var year = Nris.Core.Periods.Period.Parse("2026");
+        var facts = values.Facts().OrderBy(f => f.TerritoryCode, StringComparer.Ordinal).ToList();
+        Assert.Equal([("01001", 9m), ("01002", 7m)], facts.Select(f => (f.TerritoryCode, f.Value)));
+        Assert.All(facts, f => Assert.Equal(year, f.Period));
+
+        var series = values.SeriesHandle("POP", Disaggregations.Total, CommuneRegime);
+        var period = values.PeriodHandle(year);
+        Assert.True(values.TryGet(series, period, values.TerritoryHandle("01001"), out var first, out _, out var firstSequence));
+        Assert.True(values.TryGet(series, period, values.TerritoryHandle("01002"), out var second, out _, out _));
+        Assert.Equal((9m, 3L, 7m), (first, firstSequence, second));
+
+        // Each spelling stays its own row of the table: removing the later report brings the earlier value back.
+        values.RemoveReport(3);
+        Assert.True(values.TryGet(series, period, values.TerritoryHandle("01001"), out first, out _, out _));
+        Assert.Equal(5m, first);
+        Assert.Equal(["2026", "2026-A1"], values.Rows.Select(r => r.Key.Period).Order(StringComparer.Ordinal));
+    }
 }
