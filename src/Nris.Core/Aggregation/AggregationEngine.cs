@@ -354,6 +354,7 @@ public sealed partial class AggregationEngine : IDisposable
     {
         var work = new List<(SeriesState Series, Group Group)>();
         var lookups = new BuildLookups();
+        var carried = true;
         foreach (var fact in facts)
         {
             var series = lookups.Series(this, fact);
@@ -367,9 +368,15 @@ public sealed partial class AggregationEngine : IDisposable
             else
             {
                 var key = Key(series.Id, periodId, code);
-                if (_facts.TryGet(key, out _, out _, out var existing) && existing > fact.LedgerSequence)
+                if (_facts.TryGet(key, out _, out _, out var existing))
                 {
-                    continue;
+                    // Two facts of one cell: the value carried with the first would be stale, so this build reads
+                    // every fact from the table instead.
+                    carried = false;
+                    if (existing > fact.LedgerSequence)
+                    {
+                        continue;
+                    }
                 }
 
                 if (_facts.Set(key, fact.Value, fact.Status, fact.LedgerSequence))
@@ -384,10 +391,12 @@ public sealed partial class AggregationEngine : IDisposable
                 if (group.BuildCodes is null)
                 {
                     group.BuildCodes = [];
+                    group.BuildValues = [];
                     work.Add((series, group));
                 }
 
                 group.BuildCodes.Add(code);
+                group.BuildValues!.Add(BuildFacts.Pack(fact.Value, fact.Status));
             }
         }
 
@@ -400,6 +409,7 @@ public sealed partial class AggregationEngine : IDisposable
         });
 
         var threads = Options.EffectiveBuildThreads;
+        var levels = lookups.CompleteLevels(this, work);
         for (var from = 0; from < work.Count;)
         {
             // One wave: the groups of one weight depth. A depth past the indicator count is a weight cycle, whose
@@ -412,21 +422,22 @@ public sealed partial class AggregationEngine : IDisposable
             }
 
             var parallel = threads > 1 && depth <= _indicators.Count && to - from > 1;
-            ComputeWave(work, from, to, parallel ? threads : 1);
+            ComputeWave(work, from, to, parallel ? threads : 1, carried, levels);
             from = to;
         }
 
         foreach (var (_, group) in work)
         {
             group.BuildCodes = null;
+            group.BuildValues = null;
         }
     }
 
-    private void ComputeWave(List<(SeriesState Series, Group Group)> work, int from, int to, int threads)
+    private void ComputeWave(List<(SeriesState Series, Group Group)> work, int from, int to, int threads, bool carried, sbyte[][] levels)
     {
         if (threads <= 1)
         {
-            var scratch = new HashSet<int>();
+            var scratch = new BuildFacts(_codes.Count, carried, levels);
             var made = 0;
             for (var i = from; i < to; i++)
             {
@@ -452,7 +463,7 @@ public sealed partial class AggregationEngine : IDisposable
         {
             try
             {
-                var scratch = new HashSet<int>();
+                var scratch = new BuildFacts(_codes.Count, carried, levels);
                 var made = 0;
                 for (var i = Interlocked.Increment(ref next); i < order.Length && Volatile.Read(ref failure) is null; i = Interlocked.Increment(ref next))
                 {
@@ -485,7 +496,7 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <summary>Computes every node above the group's facts, deepest level first; returns how many it made.</summary>
-    private int ComputeGroup(SeriesState series, Group group, HashSet<int> nodes)
+    private int ComputeGroup(SeriesState series, Group group, BuildFacts build)
     {
         if (_indicators[series.Indicator].Indicator.TerritoryAggregation == TerritoryAggregation.None)
         {
@@ -493,6 +504,7 @@ public sealed partial class AggregationEngine : IDisposable
         }
 
         // Only the units above a fact: a unit with a fact of its own but no fact under it has no aggregate.
+        var nodes = build.Nodes;
         nodes.Clear();
         int[]? last = null;
         foreach (var code in group.BuildCodes!)
@@ -524,20 +536,137 @@ public sealed partial class AggregationEngine : IDisposable
         }
 
         Array.Sort(levels, ordered);
-        var made = 0;
-        foreach (var code in ordered)
+        build.Enter(group);
+        try
         {
-            var children = Children(code, group.Epoch, group.Date);
-            var node = children.Length == 0 ? default : Combine(series, group, children);
-            if (node.Any)
+            var made = 0;
+            foreach (var code in ordered)
             {
-                // Each node once per group, and the group is new: always an addition.
-                group.Nodes.Set(code, node);
-                made++;
+                var children = Children(code, group.Epoch, group.Date);
+                var node = children.Length == 0 ? default : Combine(series, group, children, build);
+                if (node.Any)
+                {
+                    // Each node once per group, and the group is new: always an addition.
+                    group.Nodes.Set(code, node);
+                    made++;
+                }
+            }
+
+            return made;
+        }
+        finally
+        {
+            build.Leave(group);
+        }
+    }
+
+    /// <summary>
+    /// One build thread's view of the group it computes: the group's facts as they came in (their values carried
+    /// with them, so a child's fact is an array read instead of a lookup in the store's hash chains), the units to
+    /// compute, and the level of every unit in every epoch (read only, made before the threads start).
+    /// </summary>
+    private sealed class BuildFacts
+    {
+        // A packed value: the decimal's integer (up to 54 bits) shifted left by 9, its scale (5 bits) and the status (4).
+        private const long NotPacked = long.MinValue;
+        private const long MaxPacked = (1L << 54) - 1;
+        private readonly int[] _slot;
+        private readonly bool _carried;
+        private readonly sbyte[][] _levels;
+        private List<long>? _values;
+
+        public BuildFacts(int codes, bool carried, sbyte[][] levels)
+        {
+            _carried = carried;
+            _levels = levels;
+            _slot = carried ? new int[codes] : [];
+            Array.Fill(_slot, -1);
+        }
+
+        public HashSet<int> Nodes { get; } = [];
+
+        public static long Pack(decimal value, ObservationStatus status)
+        {
+            Span<int> bits = stackalloc int[4];
+            decimal.GetBits(value, bits);
+            var magnitude = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+            var negative = bits[3] < 0;
+            if (bits[2] != 0 || magnitude > MaxPacked || (negative && magnitude == 0) || (uint)status > 0xF)
+            {
+                return NotPacked; // read from the store (a negative zero keeps its sign there)
+            }
+
+            var scale = (bits[3] >> 16) & 0xFF;
+            var m = negative ? -(long)magnitude : (long)magnitude;
+            return (m << 9) | ((long)scale << 4) | (long)status;
+        }
+
+        public void Enter(Group group)
+        {
+            if (!_carried)
+            {
+                return;
+            }
+
+            _values = group.BuildValues;
+            var codes = group.BuildCodes!;
+            for (var i = 0; i < codes.Count; i++)
+            {
+                _slot[codes[i]] = i;
             }
         }
 
-        return made;
+        public void Leave(Group group)
+        {
+            if (!_carried)
+            {
+                return;
+            }
+
+            foreach (var code in group.BuildCodes!)
+            {
+                _slot[code] = -1;
+            }
+
+            _values = null;
+        }
+
+        /// <summary>The unit's level in the epoch (-1 when it does not exist then).</summary>
+        public int Level(int code, int epoch) => _levels[epoch][code];
+
+        /// <summary>
+        /// The group's fact of <paramref name="code"/> when the build carries it: true with <paramref name="found"/>
+        /// saying whether there is one; false when the store must be asked (values not carried, or not packed).
+        /// </summary>
+        public bool TryFact(int code, out bool found, out decimal value, out ObservationStatus status)
+        {
+            value = 0m;
+            status = ObservationStatus.Normal;
+            found = false;
+            if (!_carried)
+            {
+                return false;
+            }
+
+            var i = _slot[code];
+            if (i < 0)
+            {
+                return true;
+            }
+
+            var packed = _values![i];
+            if (packed == NotPacked)
+            {
+                return false;
+            }
+
+            found = true;
+            status = (ObservationStatus)(packed & 0xF);
+            var m = packed >> 9;
+            var magnitude = m < 0 ? (ulong)(-m) : (ulong)m;
+            value = new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, (byte)((packed >> 4) & 0x1F));
+            return true;
+        }
     }
 
     /// <summary><see cref="Count"/> for a build, with the level looked up in the build's own table.</summary>
@@ -608,6 +737,36 @@ public sealed partial class AggregationEngine : IDisposable
             }
 
             return id;
+        }
+
+        /// <summary>The level of every unit in every epoch of <paramref name="work"/>'s groups, for the build threads to read.</summary>
+        public sbyte[][] CompleteLevels(AggregationEngine engine, List<(SeriesState Series, Group Group)> work)
+        {
+            var dates = new Dictionary<int, DateOnly>();
+            foreach (var (_, group) in work)
+            {
+                dates.TryAdd(group.Epoch, group.Date);
+            }
+
+            var result = new sbyte[engine._changeDates.Length + 1][];
+            for (var epoch = 0; epoch < result.Length; epoch++)
+            {
+                result[epoch] = [];
+                if (!dates.TryGetValue(epoch, out var date))
+                {
+                    continue;
+                }
+
+                var levels = new sbyte[engine._codes.Count];
+                for (var code = 0; code < levels.Length; code++)
+                {
+                    levels[code] = (sbyte)Level(engine, code, epoch, date);
+                }
+
+                result[epoch] = levels;
+            }
+
+            return result;
         }
 
         public int Level(AggregationEngine engine, int code, int epoch, DateOnly date)
@@ -814,7 +973,7 @@ public sealed partial class AggregationEngine : IDisposable
 
     // The territory rule over the children's effective values, in code order. Pure in the children's state, which is
     // what makes incremental updates equal to a rebuild.
-    private Node Combine(SeriesState series, Group group, int[] children)
+    private Node Combine(SeriesState series, Group group, int[] children, BuildFacts? build = null)
     {
         var rule = _indicators[series.Indicator].Indicator.TerritoryAggregation;
         var weightSeries = rule == TerritoryAggregation.WeightedAverage ? WeightSeries(series) : null;
@@ -829,7 +988,7 @@ public sealed partial class AggregationEngine : IDisposable
         var any = false;
         foreach (var child in children)
         {
-            if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags))
+            if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags, build))
             {
                 continue;
             }
@@ -887,12 +1046,22 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <summary>A territory's own fact if it has one, else its aggregate; false when neither exists.</summary>
-    private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags)
+    private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags, BuildFacts? build = null)
     {
-        if (TryGetFact(series.Id, group.PeriodId, code, out value, out var status, out _))
+        // In a build, the group's own facts come with the build (the weight series' do not: build is null for them).
+        ObservationStatus status;
+        bool found;
+        if (build is null || !build.TryFact(code, out found, out value, out status))
+        {
+            found = TryGetFact(series.Id, group.PeriodId, code, out value, out status, out _);
+        }
+
+        if (found)
         {
             hasValue = true;
-            reported = Expected(code, reportingLevel, group.Epoch, group.Date);
+            reported = build is not null && build.Level(code, group.Epoch) >= reportingLevel && reportingLevel >= 0
+                ? 1
+                : Expected(code, reportingLevel, group.Epoch, group.Date);
             flags = StatusFlags(status);
             return true;
         }
@@ -1124,8 +1293,9 @@ public sealed partial class AggregationEngine : IDisposable
         public int FactCount { get; set; }
         public NodeMap Nodes => this;
 
-        // During a build only (null after it): the territory ids of the group's placed facts.
+        // During a build only (null after it): the territory ids of the group's placed facts and their values.
         public List<int>? BuildCodes { get; set; }
+        public List<long>? BuildValues { get; set; }
     }
 
     /// <summary>
