@@ -122,6 +122,30 @@ public sealed class ParallelBuildTests
     }
 
     [Fact]
+    public void Values_too_wide_to_carry_and_a_repeated_cell_are_read_from_where_the_facts_are_kept()
+    {
+        // The build carries each fact's value packed in 64 bits; a wider one, and a negative zero, are read from the
+        // fact table or store instead. A cell given twice (the later entry wins) makes the build read every value there.
+        var jan = Period.Month(2024, 1);
+        var wide = 123456789012345678.9m;
+        Fact[] facts = [F("GRDP", "C11", jan, wide), F("GRDP", "C12", jan, -0.0m), F("GRDP", "C13", jan, 1.25m), F("GRDP", "C21", jan, 2m)];
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var engine = AggregationEngine.Build(Tiny(), facts, new AggregationOptions(BuildThreads: threads));
+            Assert.Equal(wide + 1.25m, engine.Cell(new CellQuery("GRDP", "P1", jan, SourceCode: "CTK")).Value);
+            Assert.Equal(wide + 3.25m, engine.Cell(new CellQuery("GRDP", "VN", jan, SourceCode: "CTK")).Value);
+
+            Fact[] repeated = [F("GRDP", "C11", jan, 5m), F("GRDP", "C12", jan, 7m), F("GRDP", "C11", jan, 10m), F("GRDP", "C21", jan, 1m)];
+            using var again = AggregationEngine.Build(Tiny(), repeated, new AggregationOptions(BuildThreads: threads));
+            Assert.Equal(17m, again.Cell(new CellQuery("GRDP", "P1", jan, SourceCode: "CTK")).Value);
+            Assert.Equal(18m, again.Cell(new CellQuery("GRDP", "VN", jan, SourceCode: "CTK")).Value);
+            Assert.Equal(3, again.FactCount);
+            Assert.Equal(new NaiveAggregator(Tiny(), [repeated[1], repeated[2], repeated[3]]).Cell(new CellQuery("GRDP", "VN", jan, SourceCode: "CTK")),
+                again.Cell(new CellQuery("GRDP", "VN", jan, SourceCode: "CTK")));
+        }
+    }
+
+    [Fact]
     public void The_thread_count_is_one_per_core_by_default_and_a_negative_count_is_refused()
     {
         Assert.Equal(Math.Clamp(Environment.ProcessorCount, 1, AggregationOptions.MaxBuildThreads), new AggregationOptions().EffectiveBuildThreads);
