@@ -757,10 +757,14 @@ public sealed partial class AggregationEngine : IDisposable
                     continue;
                 }
 
+                // Not through the engine's level cache: that would keep an entry for every unit of every epoch.
                 var levels = new sbyte[engine._codes.Count];
+                var known = epoch < _levels.Count ? _levels[epoch] : [];
                 for (var code = 0; code < levels.Length; code++)
                 {
-                    levels[code] = (sbyte)Level(engine, code, epoch, date);
+                    levels[code] = code < known.Length && known[code] != -2
+                        ? known[code]
+                        : (sbyte)(engine._territories.Find(engine._codes[code], date) is { } t ? (int)t.Level : -1);
                 }
 
                 result[epoch] = levels;
