@@ -10,13 +10,15 @@ namespace Nris.Server.Tests.Requests;
 /// <summary>
 /// A request's targets through its deadline on a fake clock: a reminder before it to each target that has not answered,
 /// an escalation after it for the one that is still missing, each exactly once per channel (SMTP receiver, webhook
-/// receiver, in-app) through repeated passes and a restart on the same database.
+/// receiver, in-app) through repeated passes and a restart on the same database; run on SQLite and on PostgreSQL.
 /// </summary>
-public sealed class RequestRemindersTests
+public abstract class RequestRemindersSuite
 {
     private const string Hanoi = "UBND.01";
     private const string Danang = "UBND.48";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected virtual Task<string[]> DatabaseSettingsAsync() => Task.FromResult<string[]>([]);
 
     [Fact]
     public async Task Reminders_and_escalations_of_a_request_arrive_exactly_once_across_passes_and_a_restart()
@@ -34,6 +36,7 @@ public sealed class RequestRemindersTests
             "--Nris:Notifications:Smtp:From=nris@test.vn",
             $"--Nris:Notifications:Webhooks:0:Url={hooks.Url}",
             "--Nris:Notifications:Webhooks:0:Secret=request-secret",
+            .. await DatabaseSettingsAsync(),
         ]);
         await server.StartAsync();
         var leaderUser = await server.UserAsync("VPCP", "reviewer", "leader@vpcp.test.vn");
@@ -123,4 +126,14 @@ public sealed class RequestRemindersTests
 
     private static List<ReceivedMail> RequestMails(SmtpReceiver smtp) =>
         [.. smtp.Messages.Where(m => m.Headers.TryGetValue(ReminderService.DeliveryHeader, out var key) && key.StartsWith("request-", StringComparison.Ordinal))];
+}
+
+/// <summary>The request's reminders on SQLite (the server's own database file).</summary>
+public sealed class RequestRemindersTests : RequestRemindersSuite;
+
+/// <summary>The same on a PostgreSQL database of its own, restarted on the same database.</summary>
+public sealed class PostgresRequestRemindersTests(Nris.Testing.PostgresFixture postgres) : RequestRemindersSuite
+{
+    protected override async Task<string[]> DatabaseSettingsAsync() =>
+        ["--Nris:Database:Provider=postgres", "--ConnectionStrings:Nris=" + await postgres.CreateDatabaseAsync(Ct)];
 }
