@@ -17,7 +17,7 @@ using Nris.Testing;
 namespace Nris.Bench;
 
 /// <summary>
-/// <c>aggregation --sqlite FILE [--memory-values N] [--memory-scale S|M|L] [--postgres 0] [--out DIR] [--queries N] [--fresh N] [--fresh-period P]</c>: the aggregation figures of
+/// <c>aggregation --sqlite FILE [--memory-values N] [--memory-scale S|M|L] [--postgres 0] [--out DIR] [--queries N] [--fresh N] [--fresh-period P] [--build-threads N]</c>: the aggregation figures of
 /// docs/benchmarks.md. On a database filled by <c>nris demo generate</c>: rebuild (read + build) and bytes per value,
 /// cell and children query latency, freshness (a commune's submission → the national aggregate), and the facts
 /// exported to CSV. With --memory-values: the same generator's facts built straight from memory (no database) at a
@@ -31,6 +31,8 @@ public static class AggregationDriver
     private const string Rollup =
         "SELECT indicator, disagg, source, period, province, territory, sum(value) AS total FROM facts " +
         "GROUP BY indicator, disagg, source, period, ROLLUP(province, territory)";
+
+    private static AggregationOptions BuildOptions { get; set; } = new();
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
@@ -52,6 +54,8 @@ public static class AggregationDriver
         // dropped) before the rebuild's own read, so the paths compare in one run. reader = the data-reader path (what
         // PostgreSQL uses), raw1 / raw2 = SQLite's raw read on one / two connections (raw2 is the server's default).
         var readVariants = (Get("read-variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // --build-threads N: the threads the engine builds its aggregates on (default: one per core; 1 = the calling thread only).
+        BuildOptions = new AggregationOptions(BuildThreads: int.Parse(Get("build-threads") ?? "0", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(outDir);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, {DateTime.UtcNow:u}");
 
@@ -134,10 +138,10 @@ public static class AggregationDriver
             cpu = Environment.CpuUsage.TotalTime;
             watch.Restart();
             // As the server builds it: over the current values, which the engine reads its facts from (no copy).
-            engine = AggregationEngine.Build(catalogue, values, enumerated);
+            engine = AggregationEngine.Build(catalogue, values, enumerated, BuildOptions);
             build = enumerate + watch.Elapsed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[db] build split: enumerate facts {enumerate.TotalMilliseconds:F0} ms wall / {enumerateCpu.TotalMilliseconds:F0} ms CPU; engine build {watch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
+                $"[db] build split ({BuildOptions.EffectiveBuildThreads} build threads): enumerate facts {enumerate.TotalMilliseconds:F0} ms wall / {enumerateCpu.TotalMilliseconds:F0} ms CPU; engine build {watch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
             enumerated = null;
             afterEngine = Settle();
         }
@@ -267,13 +271,13 @@ public static class AggregationDriver
         cpu = Environment.CpuUsage.TotalTime;
         watch.Restart();
         // As the server builds it: over the current values, which the engine reads its facts from (no copy).
-        var engine = AggregationEngine.Build(catalogue, values, values.Facts());
+        var engine = AggregationEngine.Build(catalogue, values, values.Facts(), BuildOptions);
         var build = watch.Elapsed;
         var buildCpu = Environment.CpuUsage.TotalTime - cpu;
         var afterEngine = Settle();
         var n = (double)values.Count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[memory-view] aggregate step (enumerate facts + engine build, as the server's rebuild): {build.TotalSeconds:F1} s wall / {buildCpu.TotalSeconds:F1} s CPU; {values.Count:N0} current values, {engine.FactCount:N0} facts, {engine.AggregateCount:N0} aggregates"));
+            $"[memory-view] aggregate step (enumerate facts + engine build on {BuildOptions.EffectiveBuildThreads} threads, as the server's rebuild): {build.TotalSeconds:F1} s wall / {buildCpu.TotalSeconds:F1} s CPU; {values.Count:N0} current values, {engine.FactCount:N0} facts, {engine.AggregateCount:N0} aggregates"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[memory-view] bytes per value: current values (ProjectedValues) {(afterValues - before) / n:F1}, engine {(afterEngine - afterValues) / n:F1}, whole view {(afterEngine - before) / n:F1}; managed heap {afterEngine / 1e9:F2} GB, process RSS {Environment.WorkingSet / 1e9:F2} GB"));
 

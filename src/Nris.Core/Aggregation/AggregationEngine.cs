@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Nris.Core.Catalogue;
 using Nris.Core.Periods;
 using Nris.Core.Submissions;
@@ -53,6 +55,7 @@ public sealed partial class AggregationEngine : IDisposable
     private readonly List<int> _periodHandles = [];
     private readonly List<int> _codeHandles = [];
     private int _storeFactCount;
+    private int _aggregateCount;
 
     private readonly Dictionary<string, int> _indicatorIds = new(StringComparer.Ordinal);
     private readonly List<IndicatorInfo> _indicators = [];
@@ -81,6 +84,7 @@ public sealed partial class AggregationEngine : IDisposable
         _facts = store is null ? new FactTable() : null;
         _catalogue = catalogue;
         _territories = catalogue.Territories;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.BuildThreads, nameof(options));
         Options = options;
         _totalId = _disaggregations.Intern(Disaggregations.Total);
         foreach (var t in _territories.All)
@@ -172,7 +176,40 @@ public sealed partial class AggregationEngine : IDisposable
     public int UnplacedFacts { get; private set; }
 
     /// <summary>How many territory aggregates are materialized.</summary>
-    public int AggregateCount { get; private set; }
+    public int AggregateCount => _aggregateCount;
+
+    /// <summary>
+    /// Every materialized territory aggregate, described one per line in a fixed order (series, period, territory):
+    /// for tests that hold two builds (one thread, several) to exactly the same state.
+    /// </summary>
+    internal IReadOnlyList<string> DescribeAggregates()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var lines = new List<string>(_aggregateCount);
+            foreach (var series in _series)
+            {
+                var name = $"{_indicators[series.Indicator].Indicator.Code}|{_disaggregations[series.Disaggregation]}|{_sources[series.Source]}";
+                foreach (var group in series.Groups.Values)
+                {
+                    foreach (var code in group.Nodes.CopyKeys())
+                    {
+                        group.Nodes.TryGetValue(code, out var node);
+                        lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{name}|{group.Period}|{_codes[code]}|{(node.HasValue ? node.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")}|{node.Reported}|{node.Flags}|{node.Any}"));
+                    }
+                }
+            }
+
+            lines.Sort(StringComparer.Ordinal);
+            return lines;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     /// <summary>Builds the engine from scratch over <paramref name="facts"/> (a rebuild). When two facts share a cell
     /// key, the one with the higher ledger sequence is kept.</summary>
@@ -306,14 +343,23 @@ public sealed partial class AggregationEngine : IDisposable
 
     // ---- writing -------------------------------------------------------------------------------------------------
 
+    // A build in two stages. First, on the calling thread, every fact is interned and counted in its series and group
+    // (the store's handles are made there: the store is written by one thread only), and each group keeps the
+    // territories of its placed facts. Then every territory above a fact is computed once per group, deepest level
+    // first. A group's aggregates read only its own facts and nodes, and — for a weighted average — the weight
+    // series' finished groups, so the groups are computed on several threads, weights before what they weigh (one
+    // wave per weight depth), each group by one thread and in the same order as on one thread: the result is the
+    // same for any number of threads. Incremental updates (ApplyCore) do not use any of this.
     private void BuildCore(IEnumerable<Fact> facts)
     {
-        var pending = new Dictionary<(SeriesState, Group), List<int>>();
+        var work = new List<(SeriesState Series, Group Group)>();
+        var lookups = new BuildLookups();
+        var carried = true;
         foreach (var fact in facts)
         {
-            var series = InternSeries(fact);
-            var periodId = InternPeriod(fact.Period);
-            var code = InternCode(fact.TerritoryCode);
+            var series = lookups.Series(this, fact);
+            var periodId = lookups.Period(this, fact.Period);
+            var code = lookups.Code(this, fact.TerritoryCode);
             if (_facts is null)
             {
                 // Over a store every fact is listed once, and the store holds it.
@@ -322,9 +368,15 @@ public sealed partial class AggregationEngine : IDisposable
             else
             {
                 var key = Key(series.Id, periodId, code);
-                if (_facts.TryGet(key, out _, out _, out var existing) && existing > fact.LedgerSequence)
+                if (_facts.TryGet(key, out _, out _, out var existing))
                 {
-                    continue;
+                    // Two facts of one cell: the value carried with the first would be stale, so this build reads
+                    // every fact from the table instead.
+                    carried = false;
+                    if (existing > fact.LedgerSequence)
+                    {
+                        continue;
+                    }
                 }
 
                 if (_facts.Set(key, fact.Value, fact.Status, fact.LedgerSequence))
@@ -333,48 +385,434 @@ public sealed partial class AggregationEngine : IDisposable
                 }
             }
 
-            var group = Count(series, periodId, fact.Period, code, +1);
+            var group = CountForBuild(series, periodId, fact.Period, code, lookups);
             if (group is not null)
             {
-                if (!pending.TryGetValue((series, group), out var codes))
+                if (group.BuildCodes is null)
                 {
-                    pending.Add((series, group), codes = []);
+                    group.BuildCodes = [];
+                    group.BuildValues = [];
+                    work.Add((series, group));
                 }
 
-                codes.Add(code);
+                group.BuildCodes.Add(code);
+                group.BuildValues!.Add(BuildFacts.Pack(fact.Value, fact.Status));
             }
         }
 
-        // Weights first, then by series, then every node above a fact once, deepest level first.
-        var nodes = new HashSet<int>();
-        foreach (var ((series, group), codes) in pending
-            .OrderBy(p => _indicators[p.Key.Item1.Indicator].Depth)
-            .ThenBy(p => p.Key.Item1.Id)
-            .ThenBy(p => p.Key.Item2.PeriodId))
+        // Weights first, then by series and period (the order of a build on one thread).
+        work.Sort((a, b) =>
         {
-            if (_indicators[series.Indicator].Indicator.TerritoryAggregation == TerritoryAggregation.None)
+            var c = _indicators[a.Series.Indicator].Depth.CompareTo(_indicators[b.Series.Indicator].Depth);
+            c = c != 0 ? c : a.Series.Id.CompareTo(b.Series.Id);
+            return c != 0 ? c : a.Group.PeriodId.CompareTo(b.Group.PeriodId);
+        });
+
+        var threads = Options.EffectiveBuildThreads;
+        var levels = lookups.CompleteLevels(this, work);
+        for (var from = 0; from < work.Count;)
+        {
+            // One wave: the groups of one weight depth. A depth past the indicator count is a weight cycle, whose
+            // members read each other: that wave runs on one thread, in order.
+            var depth = _indicators[work[from].Series.Indicator].Depth;
+            var to = from + 1;
+            while (to < work.Count && _indicators[work[to].Series.Indicator].Depth == depth)
             {
-                continue;
+                to++;
             }
 
-            nodes.Clear();
-            foreach (var code in codes)
+            var parallel = threads > 1 && depth <= _indicators.Count && to - from > 1;
+            ComputeWave(work, from, to, parallel ? threads : 1, carried, levels);
+            from = to;
+        }
+
+        foreach (var (_, group) in work)
+        {
+            group.BuildCodes = null;
+            group.BuildValues = null;
+        }
+    }
+
+    private void ComputeWave(List<(SeriesState Series, Group Group)> work, int from, int to, int threads, bool carried, sbyte[][] levels)
+    {
+        if (threads <= 1)
+        {
+            var scratch = new BuildFacts(_codes.Count, carried, levels);
+            var made = 0;
+            for (var i = from; i < to; i++)
             {
-                nodes.Add(code);
-                foreach (var a in Ancestors(code, group.Epoch, group.Date))
+                made += ComputeGroup(work[i].Series, work[i].Group, scratch);
+            }
+
+            _aggregateCount += made;
+            return;
+        }
+
+        // The largest groups first, so the threads end together; a group is taken whole by whichever thread is free.
+        var order = new int[to - from];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = from + i;
+        }
+
+        Array.Sort(order, (a, b) => work[b].Group.BuildCodes!.Count.CompareTo(work[a].Group.BuildCodes!.Count) is var c && c != 0 ? c : a.CompareTo(b));
+        var next = -1;
+        var total = 0;
+        ExceptionDispatchInfo? failure = null;
+        void Worker()
+        {
+            try
+            {
+                var scratch = new BuildFacts(_codes.Count, carried, levels);
+                var made = 0;
+                for (var i = Interlocked.Increment(ref next); i < order.Length && Volatile.Read(ref failure) is null; i = Interlocked.Increment(ref next))
                 {
-                    nodes.Add(a);
+                    made += ComputeGroup(work[order[i]].Series, work[order[i]].Group, scratch);
                 }
+
+                Interlocked.Add(ref total, made);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
+            }
+        }
+
+        var helpers = new Thread[Math.Min(threads, order.Length) - 1];
+        for (var t = 0; t < helpers.Length; t++)
+        {
+            helpers[t] = new Thread(Worker) { IsBackground = true, Name = "Nris aggregation build" };
+            helpers[t].Start();
+        }
+
+        Worker();
+        foreach (var helper in helpers)
+        {
+            helper.Join();
+        }
+
+        failure?.Throw();
+        _aggregateCount += total;
+    }
+
+    /// <summary>Computes every node above the group's facts, deepest level first; returns how many it made.</summary>
+    private int ComputeGroup(SeriesState series, Group group, BuildFacts build)
+    {
+        if (_indicators[series.Indicator].Indicator.TerritoryAggregation == TerritoryAggregation.None)
+        {
+            return 0;
+        }
+
+        // Only the units above a fact: a unit with a fact of its own but no fact under it has no aggregate.
+        var nodes = build.Nodes;
+        nodes.Clear();
+        int[]? last = null;
+        foreach (var code in group.BuildCodes!)
+        {
+            var ancestors = Ancestors(code, group.Epoch, group.Date);
+            if (last is not null && ancestors.AsSpan().SequenceEqual(last))
+            {
+                continue; // a sibling of the previous fact: the same units above it
             }
 
-            var ordered = nodes.ToArray();
-            var levels = Array.ConvertAll(ordered, c => -Level(c, group.Epoch, group.Date));
-            Array.Sort(levels, ordered);
+            last = ancestors;
+            foreach (var a in ancestors)
+            {
+                nodes.Add(a);
+            }
+        }
+
+        if (nodes.Count == 0)
+        {
+            return 0;
+        }
+
+        var ordered = new int[nodes.Count];
+        nodes.CopyTo(ordered);
+        var levels = new int[ordered.Length];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            levels[i] = -Level(ordered[i], group.Epoch, group.Date);
+        }
+
+        Array.Sort(levels, ordered);
+        build.Enter(group);
+        try
+        {
+            var made = 0;
             foreach (var code in ordered)
             {
-                RecomputeNode(series, group, code);
+                var children = Children(code, group.Epoch, group.Date);
+                var node = children.Length == 0 ? default : Combine(series, group, children, build);
+                if (node.Any)
+                {
+                    // Each node once per group, and the group is new: always an addition.
+                    group.Nodes.Set(code, node);
+                    made++;
+                }
+            }
+
+            return made;
+        }
+        finally
+        {
+            build.Leave(group);
+        }
+    }
+
+    /// <summary>
+    /// One build thread's view of the group it computes: the group's facts as they came in (their values carried
+    /// with them, so a child's fact is an array read instead of a lookup in the store's hash chains), the units to
+    /// compute, and the level of every unit in every epoch (read only, made before the threads start).
+    /// </summary>
+    private sealed class BuildFacts
+    {
+        // A packed value: the decimal's integer (up to 54 bits) shifted left by 9, its scale (5 bits) and the status (4).
+        private const long NotPacked = long.MinValue;
+        private const long MaxPacked = (1L << 54) - 1;
+        private readonly int[] _slot;
+        private readonly bool _carried;
+        private readonly sbyte[][] _levels;
+        private List<long>? _values;
+
+        public BuildFacts(int codes, bool carried, sbyte[][] levels)
+        {
+            _carried = carried;
+            _levels = levels;
+            _slot = carried ? new int[codes] : [];
+            Array.Fill(_slot, -1);
+        }
+
+        public HashSet<int> Nodes { get; } = [];
+
+        public static long Pack(decimal value, ObservationStatus status)
+        {
+            Span<int> bits = stackalloc int[4];
+            decimal.GetBits(value, bits);
+            var magnitude = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+            var negative = bits[3] < 0;
+            if (bits[2] != 0 || magnitude > MaxPacked || (negative && magnitude == 0) || (uint)status > 0xF)
+            {
+                return NotPacked; // read from the store (a negative zero keeps its sign there)
+            }
+
+            var scale = (bits[3] >> 16) & 0xFF;
+            var m = negative ? -(long)magnitude : (long)magnitude;
+            return (m << 9) | ((long)scale << 4) | (long)status;
+        }
+
+        public void Enter(Group group)
+        {
+            if (!_carried)
+            {
+                return;
+            }
+
+            _values = group.BuildValues;
+            var codes = group.BuildCodes!;
+            for (var i = 0; i < codes.Count; i++)
+            {
+                _slot[codes[i]] = i;
             }
         }
+
+        public void Leave(Group group)
+        {
+            if (!_carried)
+            {
+                return;
+            }
+
+            foreach (var code in group.BuildCodes!)
+            {
+                _slot[code] = -1;
+            }
+
+            _values = null;
+        }
+
+        /// <summary>The unit's level in the epoch (-1 when it does not exist then).</summary>
+        public int Level(int code, int epoch) => _levels[epoch][code];
+
+        /// <summary>
+        /// The group's fact of <paramref name="code"/> when the build carries it: true with <paramref name="found"/>
+        /// saying whether there is one; false when the store must be asked (values not carried, or not packed).
+        /// </summary>
+        public bool TryFact(int code, out bool found, out decimal value, out ObservationStatus status)
+        {
+            value = 0m;
+            status = ObservationStatus.Normal;
+            found = false;
+            if (!_carried)
+            {
+                return false;
+            }
+
+            var i = _slot[code];
+            if (i < 0)
+            {
+                return true;
+            }
+
+            var packed = _values![i];
+            if (packed == NotPacked)
+            {
+                return false;
+            }
+
+            found = true;
+            status = (ObservationStatus)(packed & 0xF);
+            var m = packed >> 9;
+            var magnitude = m < 0 ? (ulong)(-m) : (ulong)m;
+            value = new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, m < 0, (byte)((packed >> 4) & 0x1F));
+            return true;
+        }
+    }
+
+    /// <summary><see cref="Count"/> for a build, with the level looked up in the build's own table.</summary>
+    private Group? CountForBuild(SeriesState series, int periodId, Period period, int code, BuildLookups lookups)
+    {
+        var date = period.End;
+        var epoch = Epoch(date);
+        var level = lookups.Level(this, code, epoch, date);
+        if (level < 0)
+        {
+            UnplacedFacts++;
+            return null;
+        }
+
+        series.LevelCounts[level]++;
+        series.PeriodicityCounts[(int)period.Periodicity]++;
+        if (!series.Groups.TryGetValue(periodId, out var group))
+        {
+            series.Groups.Add(periodId, group = new Group(periodId, period, date, epoch));
+        }
+
+        group.FactCount++;
+        return group;
+    }
+
+    /// <summary>
+    /// A build's shortcuts from a fact's strings to the engine's ids: a fact store lists its facts with the same string
+    /// instances over and over (a report's values share the period and source), so they are looked up by reference
+    /// first and only then by value; and the level of a unit in an epoch is kept in an array.
+    /// </summary>
+    private sealed class BuildLookups
+    {
+        private readonly Dictionary<SeriesRefs, SeriesState> _series = new();
+        private readonly Dictionary<string, int> _codes = new(ReferenceEqualityComparer.Instance);
+        private readonly List<sbyte[]> _levels = [];
+        private Period _lastPeriod;
+        private int _lastPeriodId = -1;
+
+        public SeriesState Series(AggregationEngine engine, Fact fact)
+        {
+            var refs = new SeriesRefs(fact.IndicatorCode, fact.Disaggregation, fact.SourceCode);
+            if (!_series.TryGetValue(refs, out var series))
+            {
+                series = engine.InternSeries(fact);
+                _series.Add(refs, series);
+            }
+
+            return series;
+        }
+
+        public int Period(AggregationEngine engine, Period period)
+        {
+            if (_lastPeriodId < 0 || period != _lastPeriod)
+            {
+                _lastPeriodId = engine.InternPeriod(period);
+                _lastPeriod = period;
+            }
+
+            return _lastPeriodId;
+        }
+
+        public int Code(AggregationEngine engine, string code)
+        {
+            if (code is null || !_codes.TryGetValue(code, out var id))
+            {
+                id = engine.InternCode(code!);
+                _codes.Add(code!, id);
+            }
+
+            return id;
+        }
+
+        /// <summary>The level of every unit in every epoch of <paramref name="work"/>'s groups, for the build threads to read.</summary>
+        public sbyte[][] CompleteLevels(AggregationEngine engine, List<(SeriesState Series, Group Group)> work)
+        {
+            var dates = new Dictionary<int, DateOnly>();
+            foreach (var (_, group) in work)
+            {
+                dates.TryAdd(group.Epoch, group.Date);
+            }
+
+            var result = new sbyte[engine._changeDates.Length + 1][];
+            for (var epoch = 0; epoch < result.Length; epoch++)
+            {
+                result[epoch] = [];
+                if (!dates.TryGetValue(epoch, out var date))
+                {
+                    continue;
+                }
+
+                // Not through the engine's level cache: that would keep an entry for every unit of every epoch.
+                var levels = new sbyte[engine._codes.Count];
+                var known = epoch < _levels.Count ? _levels[epoch] : [];
+                for (var code = 0; code < levels.Length; code++)
+                {
+                    levels[code] = code < known.Length && known[code] != -2
+                        ? known[code]
+                        : (sbyte)(engine._territories.Find(engine._codes[code], date) is { } t ? (int)t.Level : -1);
+                }
+
+                result[epoch] = levels;
+            }
+
+            return result;
+        }
+
+        public int Level(AggregationEngine engine, int code, int epoch, DateOnly date)
+        {
+            while (_levels.Count <= epoch)
+            {
+                _levels.Add([]);
+            }
+
+            var levels = _levels[epoch];
+            if (code >= levels.Length)
+            {
+                var grown = new sbyte[Math.Max(code + 1, engine._codes.Count)];
+                Array.Fill(grown, (sbyte)-2);
+                levels.CopyTo(grown, 0);
+                _levels[epoch] = levels = grown;
+            }
+
+            if (levels[code] == -2)
+            {
+                // Every fact of an epoch is placed on the same map, whatever its date, so the level is the epoch's.
+                levels[code] = (sbyte)engine.Level(code, epoch, date);
+            }
+
+            return levels[code];
+        }
+    }
+
+    /// <summary>A series' three strings, compared by reference (the same instances repeat in a store's facts).</summary>
+    private readonly struct SeriesRefs(string indicator, string disaggregation, string source) : IEquatable<SeriesRefs>
+    {
+        private readonly string _indicator = indicator;
+        private readonly string _disaggregation = disaggregation;
+        private readonly string _source = source;
+
+        public bool Equals(SeriesRefs other) =>
+            ReferenceEquals(_indicator, other._indicator) && ReferenceEquals(_disaggregation, other._disaggregation) && ReferenceEquals(_source, other._source);
+
+        public override bool Equals(object? obj) => obj is SeriesRefs other && Equals(other);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(_indicator), RuntimeHelpers.GetHashCode(_disaggregation), RuntimeHelpers.GetHashCode(_source));
     }
 
     private void ApplyCore(FactDelta delta)
@@ -526,20 +964,20 @@ public sealed partial class AggregationEngine : IDisposable
         {
             if (!group.Nodes.ContainsKey(code))
             {
-                AggregateCount++;
+                _aggregateCount++;
             }
 
             group.Nodes.Set(code, node);
         }
         else if (group.Nodes.Remove(code))
         {
-            AggregateCount--;
+            _aggregateCount--;
         }
     }
 
     // The territory rule over the children's effective values, in code order. Pure in the children's state, which is
     // what makes incremental updates equal to a rebuild.
-    private Node Combine(SeriesState series, Group group, int[] children)
+    private Node Combine(SeriesState series, Group group, int[] children, BuildFacts? build = null)
     {
         var rule = _indicators[series.Indicator].Indicator.TerritoryAggregation;
         var weightSeries = rule == TerritoryAggregation.WeightedAverage ? WeightSeries(series) : null;
@@ -554,7 +992,7 @@ public sealed partial class AggregationEngine : IDisposable
         var any = false;
         foreach (var child in children)
         {
-            if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags))
+            if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags, build))
             {
                 continue;
             }
@@ -612,12 +1050,22 @@ public sealed partial class AggregationEngine : IDisposable
     }
 
     /// <summary>A territory's own fact if it has one, else its aggregate; false when neither exists.</summary>
-    private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags)
+    private bool Effective(SeriesState series, Group group, int code, int reportingLevel, out decimal value, out bool hasValue, out int reported, out AggregateFlags flags, BuildFacts? build = null)
     {
-        if (TryGetFact(series.Id, group.PeriodId, code, out value, out var status, out _))
+        // In a build, the group's own facts come with the build (the weight series' do not: build is null for them).
+        ObservationStatus status;
+        bool found;
+        if (build is null || !build.TryFact(code, out found, out value, out status))
+        {
+            found = TryGetFact(series.Id, group.PeriodId, code, out value, out status, out _);
+        }
+
+        if (found)
         {
             hasValue = true;
-            reported = Expected(code, reportingLevel, group.Epoch, group.Date);
+            reported = build is not null && build.Level(code, group.Epoch) >= reportingLevel && reportingLevel >= 0
+                ? 1
+                : Expected(code, reportingLevel, group.Epoch, group.Date);
             flags = StatusFlags(status);
             return true;
         }
@@ -848,6 +1296,10 @@ public sealed partial class AggregationEngine : IDisposable
         public int Epoch { get; } = epoch;
         public int FactCount { get; set; }
         public NodeMap Nodes => this;
+
+        // During a build only (null after it): the territory ids of the group's placed facts and their values.
+        public List<int>? BuildCodes { get; set; }
+        public List<long>? BuildValues { get; set; }
     }
 
     /// <summary>

@@ -128,4 +128,17 @@ public sealed record DisaggregationCheck(AggregateValue ReportedTotal, decimal? 
 /// The indicator whose values (total, preferred source, in the year a split took effect) apportion a split unit's
 /// values among its successors in as-now mode; when unknown the split is equal and flagged approximate.
 /// </param>
-public sealed record AggregationOptions(string ApportionIndicatorCode = "POP_AVG");
+/// <param name="BuildThreads">
+/// How many threads a build (start-up, <c>nris rebuild</c>, a catalogue change) computes the aggregates on: 0 (the
+/// default) for one per core, at most <see cref="MaxBuildThreads"/>; 1 for the calling thread only. The result is the
+/// same for every count. Incremental updates always run on the writer's thread.
+/// </param>
+public sealed record AggregationOptions(string ApportionIndicatorCode = "POP_AVG", int BuildThreads = 0)
+{
+    /// <summary>The most threads a build uses when <see cref="BuildThreads"/> is 0.</summary>
+    public const int MaxBuildThreads = 8;
+
+    /// <summary>The number of build threads these options mean on this machine (at least 1).</summary>
+    public int EffectiveBuildThreads =>
+        BuildThreads > 0 ? BuildThreads : Math.Clamp(Environment.ProcessorCount, 1, MaxBuildThreads);
+}

@@ -198,6 +198,35 @@ public sealed class AggregationPropertyTests
         });
     }
 
+    [Fact]
+    public void A_build_on_several_threads_equals_one_on_one_thread_and_the_naive_reference()
+    {
+        // The build computes the groups of one weight depth on several threads; the result must not depend on how
+        // many. Four threads on any machine (more than the cores here), over a fact stream and over a store.
+        PeriodsHold(Worlds, w =>
+        {
+            var store = new DictionaryFactStore();
+            foreach (var fact in w.Current)
+            {
+                store.Apply(FactDelta.Add(fact));
+            }
+
+            using var single = AggregationEngine.Build(w.Catalogue, w.Current, new AggregationOptions(BuildThreads: 1));
+            using var parallel = AggregationEngine.Build(w.Catalogue, w.Current, new AggregationOptions(BuildThreads: 4));
+            using var overStore = AggregationEngine.Build(w.Catalogue, store, store.Facts.ToList(), new AggregationOptions(BuildThreads: 4));
+            Assert.Equal(single.DescribeAggregates(), parallel.DescribeAggregates());
+            Assert.Equal(single.DescribeAggregates(), overStore.DescribeAggregates());
+            AssertSameAsRebuilt(w, single, parallel);
+            AssertSameAsRebuilt(w, single, overStore);
+            var naive = new NaiveAggregator(w.Catalogue, w.Current);
+            foreach (var q in Queries(w, AggregationMode.AsThen))
+            {
+                var expected = naive.Cell(q);
+                Assert.True(expected == parallel.Cell(q), $"{q}: naive {expected}, built on four threads {parallel.Cell(q)}");
+            }
+        });
+    }
+
     /// <summary>
     /// The engine that followed the steps holds what a rebuild from the final facts holds: the same counts, and for
     /// every query the same value, the same missing reporters and the same contributing ledger entries (as-then), and
