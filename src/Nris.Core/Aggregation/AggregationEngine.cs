@@ -990,6 +990,7 @@ public sealed partial class AggregationEngine : IDisposable
         var reported = 0;
         var flags = AggregateFlags.None;
         var any = false;
+        var overflowed = false;
         foreach (var child in children)
         {
             if (!Effective(series, group, child, reportingLevel, out var value, out var hasValue, out var childReported, out var childFlags, build))
@@ -1016,9 +1017,18 @@ public sealed partial class AggregationEngine : IDisposable
                     if (weightGroup is not null &&
                         Effective(weightSeries!, weightGroup, child, weightSeries!.ReportingLevel, out var w, out var hasWeight, out _, out _) && hasWeight)
                     {
-                        sum += value * w;
-                        weights += w;
-                        count++;
+                        // Accepted values are at most 10^18 each, but a value times its weight can still pass
+                        // decimal's range: such an average is left unknown and approximate rather than failing the build.
+                        try
+                        {
+                            sum += value * w;
+                            weights += w;
+                            count++;
+                        }
+                        catch (OverflowException)
+                        {
+                            overflowed = true;
+                        }
                     }
                     else
                     {
@@ -1039,13 +1049,18 @@ public sealed partial class AggregationEngine : IDisposable
 
         decimal? result = rule switch
         {
-            _ when count == 0 => null,
+            _ when count == 0 || overflowed => null,
             TerritoryAggregation.Sum => sum,
             TerritoryAggregation.Average => sum / count,
             TerritoryAggregation.WeightedAverage => weights == 0m ? null : sum / weights,
             TerritoryAggregation.Min or TerritoryAggregation.Max => extreme,
             _ => null,
         };
+        if (overflowed)
+        {
+            flags |= AggregateFlags.Approximate;
+        }
+
         return new Node(result ?? 0m, reported, flags, result.HasValue, any);
     }
 

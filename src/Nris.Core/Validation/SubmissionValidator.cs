@@ -37,6 +37,13 @@ public sealed class SubmissionValidator
     /// </summary>
     public const decimal PercentSanityLimit = 1000m;
 
+    /// <summary>
+    /// The largest magnitude any reported number may have, whatever the indicator's own limits: 10^18 (a quintillion;
+    /// Việt Nam's GDP in đồng is about 10^16). Within it the sums of a whole country's reports stay far inside
+    /// decimal's range, so aggregation never overflows on accepted data.
+    /// </summary>
+    public const decimal MaxMagnitude = 1_000_000_000_000_000_000m;
+
     private readonly CatalogueSnapshot _catalogue;
     private readonly CompiledRule[] _rules;
 
@@ -289,7 +296,13 @@ public sealed class SubmissionValidator
 
         var unit = string.IsNullOrEmpty(indicator.Unit) ? "" : " " + indicator.Unit;
         var unitEn = string.IsNullOrEmpty(indicator.UnitEn) ? "" : " " + indicator.UnitEn;
-        if (indicator.MinValue is { } min && number < min)
+        if (Math.Abs(number) > MaxMagnitude)
+        {
+            issues.Add(at.Issue(IssueCodes.OutOfRange, RuleSeverity.Error,
+                $"{RuleValues.Format(number)} vượt quá độ lớn tối đa của một số liệu báo cáo (±10^18)",
+                $"{RuleValues.Format(number)} exceeds the largest magnitude a reported figure may have (±10^18)"));
+        }
+        else if (indicator.MinValue is { } min && number < min)
         {
             issues.Add(at.Issue(IssueCodes.OutOfRange, RuleSeverity.Error,
                 $"{RuleValues.Format(number)} nhỏ hơn mức tối thiểu {RuleValues.Format(min)}{unit}",

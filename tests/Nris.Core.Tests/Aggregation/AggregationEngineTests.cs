@@ -72,6 +72,25 @@ public sealed class AggregationEngineTests
     }
 
     [Fact]
+    public void A_weighted_average_past_decimals_range_is_unknown_and_approximate_instead_of_failing_the_build()
+    {
+        // Each value is within the 10^18 a submission may carry, but value × weight is 10^36.
+        var pop = F("POP_AVG", "C12", Jan, 1_000_000_000_000_000_000m);
+        using var e = Engine(F("RATE", "C11", Jan, 10m), F("RATE", "C12", Jan, 1_000_000_000_000_000_000m), F("POP_AVG", "C11", Jan, 100m), pop,
+            F("GRDP", "C11", Jan, 5m));
+        var p1 = Cell(e, "RATE", "P1", Jan);
+        Assert.Null(p1.Value);
+        Assert.True(p1.Flags.HasFlag(AggregateFlags.Approximate));
+        Assert.Equal(5m, Cell(e, "GRDP", "P1", Jan).Value); // the rest of the build is whole
+
+        // A revision that brings the product back into range gives the average again, incrementally.
+        e.Apply(FactDelta.Revise(pop, pop with { Value = 300m, LedgerSequence = pop.LedgerSequence + 1000 }));
+        var revised = Cell(e, "RATE", "P1", Jan);
+        Assert.Equal((10m * 100m + 1_000_000_000_000_000_000m * 300m) / 400m, revised.Value);
+        Assert.False(revised.Flags.HasFlag(AggregateFlags.Approximate));
+    }
+
+    [Fact]
     public void Time_sum_last_and_average_with_partial_flags()
     {
         using var e = Engine(

@@ -171,6 +171,20 @@ public sealed class SubmissionValidatorTests
     }
 
     [Fact]
+    public void A_number_beyond_ten_to_the_eighteenth_is_refused_whatever_the_indicators_limits()
+    {
+        // (The form's own rule that FDI exports cannot exceed the total fires as well; only the range issue is checked.)
+        var issue = Validate(With(v => v.Disaggregation == "ECON_SECTOR:FDI" ? v with { Number = 2_000_000_000_000_000_000m } : v))
+            .Issues.Single(i => i.Code == IssueCodes.OutOfRange);
+        Assert.Equal("FDI", issue.Column);
+        Assert.Contains("exceeds the largest magnitude a reported figure may have (±10^18)", issue.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("vượt quá độ lớn tối đa của một số liệu báo cáo (±10^18)", issue.MessageVi, StringComparison.Ordinal);
+
+        var atLimit = Validate(With(v => v.Disaggregation == "ECON_SECTOR:FDI" ? v with { Number = SubmissionValidator.MaxMagnitude } : v));
+        Assert.DoesNotContain(atLimit.Issues, i => i.Code == IssueCodes.OutOfRange);
+    }
+
+    [Fact]
     public void Text_in_a_numeric_indicator_is_not_a_number()
     {
         var issue = Only(Validate(With(v => v.IndicatorCode == "IIP" ? v with { Number = null, Text = "108,5" } : v)), IssueCodes.NotANumber);
