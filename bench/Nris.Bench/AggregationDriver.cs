@@ -54,6 +54,9 @@ public static class AggregationDriver
         // dropped) before the rebuild's own read, so the paths compare in one run. reader = the data-reader path (what
         // PostgreSQL uses), raw1 / raw2 = SQLite's raw read on one / two connections (raw2 is the server's default).
         var readVariants = (Get("read-variants") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        // --floor 0: skip the plain data-reader scan before the rebuild (at L it is minutes of reading that the rebuild's
+        // raw read no longer stands on).
+        var floor = Get("floor") != "0";
         // --build-threads N: the threads the engine builds its aggregates on (default: one per core; 1 = the calling thread only).
         BuildOptions = new AggregationOptions(BuildThreads: int.Parse(Get("build-threads") ?? "0", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(outDir);
@@ -62,7 +65,7 @@ public static class AggregationDriver
         var csvs = new List<(string Name, string Path, long Rows)>();
         if (sqlite is not null)
         {
-            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, readVariants, ct));
+            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, readVariants, floor, ct));
         }
 
         if (memoryValues > 0)
@@ -93,7 +96,7 @@ public static class AggregationDriver
     }
 
     private static async Task<(string, string, long)> FromDatabaseAsync(string file, string outDir, int queries, int fresh, Period freshPeriod,
-        string[] readVariants, CancellationToken ct)
+        string[] readVariants, bool floor, CancellationToken ct)
     {
         var factory = new NrisDbContextFactory(new NrisStorageOptions { Provider = NrisStorageOptions.Sqlite, ConnectionString = "Data Source=" + file });
         CatalogueSnapshot catalogue;
@@ -104,8 +107,9 @@ public static class AggregationDriver
         }
 
         // The floor under the rebuild's read: the same SQL and getters over every row, keeping nothing.
-        await using (var db = factory.CreateDbContext())
+        if (floor)
         {
+            await using var db = factory.CreateDbContext();
             var scanCpu = Environment.CpuUsage.TotalTime;
             var scanWatch = Stopwatch.StartNew();
             var scanned = await ProjectionReader.ScanCurrentAsync(db, ct);
