@@ -136,17 +136,28 @@ public static class AggregationDriver
             // waiting for a core).
             var cpu = Environment.CpuUsage.TotalTime;
             watch.Restart();
-            var enumerated = values.Facts().ToList();
-            var enumerate = watch.Elapsed;
-            var enumerateCpu = Environment.CpuUsage.TotalTime - cpu;
-            cpu = Environment.CpuUsage.TotalTime;
-            watch.Restart();
-            // As the server builds it: over the current values, which the engine reads its facts from (no copy).
-            engine = AggregationEngine.Build(catalogue, values, enumerated, BuildOptions);
-            build = enumerate + watch.Elapsed;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[db] build split ({BuildOptions.EffectiveBuildThreads} build threads): enumerate facts {enumerate.TotalMilliseconds:F0} ms wall / {enumerateCpu.TotalMilliseconds:F0} ms CPU; engine build {watch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
-            enumerated = null;
+            if (Streamed(values))
+            {
+                // As the server builds it, the facts streamed out of the view: no split, and no list of every fact.
+                engine = AggregationEngine.Build(catalogue, values, values.Facts(), BuildOptions);
+                build = watch.Elapsed;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[db] aggregate step, facts streamed ({BuildOptions.EffectiveBuildThreads} build threads): {build.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
+            }
+            else
+            {
+                var enumerated = values.Facts().ToList();
+                var enumerate = watch.Elapsed;
+                var enumerateCpu = Environment.CpuUsage.TotalTime - cpu;
+                cpu = Environment.CpuUsage.TotalTime;
+                watch.Restart();
+                // As the server builds it: over the current values, which the engine reads its facts from (no copy).
+                engine = AggregationEngine.Build(catalogue, values, enumerated, BuildOptions);
+                build = enumerate + watch.Elapsed;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[db] build split ({BuildOptions.EffectiveBuildThreads} build threads): enumerate facts {enumerate.TotalMilliseconds:F0} ms wall / {enumerateCpu.TotalMilliseconds:F0} ms CPU; engine build {watch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
+            }
+
             afterEngine = Settle();
         }
 
@@ -156,10 +167,19 @@ public static class AggregationDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[db] bytes per value: current-values copy (ProjectedValues) {(afterValues - before) / (double)n:F1}, engine (aggregates; it reads the facts from the current values) {(afterEngine - afterValues) / (double)n:F1}, total {(afterEngine - before) / (double)n:F1}"));
 
-        var facts = values.Facts().ToList();
         var csv = Path.Combine(outDir, "facts-db.csv");
-        var rows = Export(catalogue, facts, csv);
-        Queries("db", engine, facts, queries);
+        long rows;
+        if (Streamed(values))
+        {
+            rows = ExportStreamed("db", catalogue, values, engine, csv, queries);
+        }
+        else
+        {
+            var facts = values.Facts().ToList();
+            rows = Export(catalogue, facts, csv);
+            Queries("db", engine, facts, queries);
+        }
+
         GC.KeepAlive(values);
         engine.Dispose();
         // After the rebuild's own read and its bytes per value, so a variant's view cannot count there.
@@ -285,20 +305,8 @@ public static class AggregationDriver
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[memory-view] bytes per value: current values (ProjectedValues) {(afterValues - before) / n:F1}, engine {(afterEngine - afterValues) / n:F1}, whole view {(afterEngine - before) / n:F1}; managed heap {afterEngine / 1e9:F2} GB, process RSS {Environment.WorkingSet / 1e9:F2} GB"));
 
-        // The CSV for DuckDB (and PostgreSQL), streamed from the view's facts; the query sample's codes on the way.
         var csv = Path.Combine(outDir, "facts-memory-view.csv");
-        watch.Restart();
-        var series = new HashSet<(string, Period, string)>();
-        var provinces = new HashSet<string>(StringComparer.Ordinal);
-        var communes = new HashSet<string>(StringComparer.Ordinal);
-        var rows = Export(catalogue, values.Facts().Select(f =>
-        {
-            series.Add((f.IndicatorCode, f.Period, f.SourceCode));
-            (f.TerritoryCode.Length == 2 ? provinces : communes).Add(f.TerritoryCode);
-            return f;
-        }), csv);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[memory-view] exported {rows:N0} facts to {csv} in {watch.Elapsed.TotalSeconds:F0} s"));
-        Queries("memory-view", engine, [.. series], [.. provinces], [.. communes], queries);
+        var rows = ExportStreamed("memory-view", catalogue, values, engine, csv, queries);
         GC.KeepAlive(values);
         engine.Dispose();
         return ("memory-view", csv, rows);
@@ -345,6 +353,28 @@ public static class AggregationDriver
             rows++;
         }
 
+        return rows;
+    }
+
+    // Above this many values a list of every fact (about 64 bytes each) would not fit beside the view on this machine:
+    // the facts are streamed out of the view instead (as the server's own rebuild does).
+    private static bool Streamed(ProjectedValues values) => values.Count > 50_000_000;
+
+    // The CSV for DuckDB (and PostgreSQL), streamed from the view's facts; the query sample's codes on the way.
+    private static long ExportStreamed(string label, CatalogueSnapshot catalogue, ProjectedValues values, AggregationEngine engine, string csv, int queries)
+    {
+        var watch = Stopwatch.StartNew();
+        var series = new HashSet<(string, Period, string)>();
+        var provinces = new HashSet<string>(StringComparer.Ordinal);
+        var communes = new HashSet<string>(StringComparer.Ordinal);
+        var rows = Export(catalogue, values.Facts().Select(f =>
+        {
+            series.Add((f.IndicatorCode, f.Period, f.SourceCode));
+            (f.TerritoryCode.Length == 2 ? provinces : communes).Add(f.TerritoryCode);
+            return f;
+        }), csv);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{label}] exported {rows:N0} facts to {csv} in {watch.Elapsed.TotalSeconds:F0} s"));
+        Queries(label, engine, [.. series], [.. provinces], [.. communes], queries);
         return rows;
     }
 
