@@ -57,6 +57,10 @@ public static class AggregationDriver
         // --floor 0: skip the plain data-reader scan before the rebuild (at L it is minutes of reading that the rebuild's
         // raw read no longer stands on).
         var floor = Get("floor") != "0";
+        // --image 0: skip the restart from the current-values image (written after the rebuild, then read back);
+        // --drop-caches 1: also read it once more after dropping the page cache (needs root), as after a reboot.
+        var image = Get("image") != "0";
+        var dropCaches = Get("drop-caches") == "1";
         // --build-threads N: the threads the engine builds its aggregates on (default: one per core; 1 = the calling thread only).
         BuildOptions = new AggregationOptions(BuildThreads: int.Parse(Get("build-threads") ?? "0", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(outDir);
@@ -65,7 +69,7 @@ public static class AggregationDriver
         var csvs = new List<(string Name, string Path, long Rows)>();
         if (sqlite is not null)
         {
-            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, readVariants, floor, ct));
+            csvs.Add(await FromDatabaseAsync(sqlite, outDir, queries, fresh, freshPeriod, readVariants, floor, image, dropCaches, ct));
         }
 
         if (memoryValues > 0)
@@ -96,7 +100,7 @@ public static class AggregationDriver
     }
 
     private static async Task<(string, string, long)> FromDatabaseAsync(string file, string outDir, int queries, int fresh, Period freshPeriod,
-        string[] readVariants, bool floor, CancellationToken ct)
+        string[] readVariants, bool floor, bool image, bool dropCaches, CancellationToken ct)
     {
         var factory = new NrisDbContextFactory(new NrisStorageOptions { Provider = NrisStorageOptions.Sqlite, ConnectionString = "Data Source=" + file });
         CatalogueSnapshot catalogue;
@@ -119,14 +123,14 @@ public static class AggregationDriver
 
         ProjectedValues values;
         AggregationEngine engine;
-        long before, afterValues, afterEngine;
+        long before, afterValues, afterEngine, head;
         TimeSpan read, build;
         await using (var db = factory.CreateDbContext())
         {
             before = Settle();
             var readCpu = Environment.CpuUsage.TotalTime;
             var watch = Stopwatch.StartNew();
-            (values, _) = await ProjectionReader.LoadCurrentAsync(db, catalogue, ct);
+            (values, head) = await ProjectionReader.LoadCurrentAsync(db, catalogue, ct);
             read = watch.Elapsed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[db] read into the view: {read.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - readCpu).TotalMilliseconds:F0} ms CPU (SQLite: raw read, two connections decoding, one thread filling the view)"));
@@ -180,8 +184,14 @@ public static class AggregationDriver
             Queries("db", engine, facts, queries);
         }
 
-        GC.KeepAlive(values);
+        var factCount = engine.FactCount;
         engine.Dispose();
+        if (image)
+        {
+            await RestartFromImageAsync(factory, catalogue, values, head, factCount, Path.Combine(outDir, "values.image"), dropCaches, ct);
+        }
+
+        GC.KeepAlive(values);
         // After the rebuild's own read and its bytes per value, so a variant's view cannot count there.
         await ReadVariantsAsync(factory, catalogue, readVariants, ct);
 
@@ -191,6 +201,66 @@ public static class AggregationDriver
         }
 
         return ("db", csv, rows);
+    }
+
+    // What a restart costs with the current-values image (ValuesImage): the server writes it next to the ledger head
+    // its view holds, and a start-up reads it back instead of the database, then builds the aggregates as a rebuild
+    // does. Timed: the write, then the read (from the page cache, as right after writing; with --drop-caches also after
+    // dropping it, as after a reboot) and the aggregate step, each checked against the rebuild's counts.
+    private static async Task RestartFromImageAsync(NrisDbContextFactory factory, CatalogueSnapshot catalogue, ProjectedValues values, long head,
+        long facts, string path, bool dropCaches, CancellationToken ct)
+    {
+        var image = new ValuesImage { Path = path };
+        var count = values.Count;
+        await using (var db = factory.CreateDbContext())
+        {
+            var hash = await ValuesImage.HashOfAsync(db, head, ct);
+            var cpu = Environment.CpuUsage.TotalTime;
+            var written = image.Write(values, head, hash);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[image] written: {written.Bytes:N0} bytes ({written.Bytes / (double)count:F1} per value), {written.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU, up to ledger entry {head}"));
+        }
+
+        foreach (var cold in dropCaches ? new[] { false, true } : [false])
+        {
+            if (cold)
+            {
+                using (var sync = Process.Start("sync"))
+                {
+                    await sync!.WaitForExitAsync(ct);
+                }
+
+                await File.WriteAllTextAsync("/proc/sys/vm/drop_caches", "3", ct);
+            }
+
+            Settle();
+            var label = cold ? "cold (page cache dropped)" : "warm (page cache)";
+            var readCpu = Environment.CpuUsage.TotalTime;
+            var watch = Stopwatch.StartNew();
+            ValuesImage.ReadResult restored;
+            await using (var db = factory.CreateDbContext())
+            {
+                restored = await image.TryReadAsync(db, catalogue, ct);
+            }
+
+            var read = watch.Elapsed;
+            var readCpuTime = Environment.CpuUsage.TotalTime - readCpu;
+            var view = restored.Values ?? throw new InvalidOperationException("The image was refused: " + restored.Refused);
+            var buildCpu = Environment.CpuUsage.TotalTime;
+            watch.Restart();
+            using var engine = AggregationEngine.Build(catalogue, view, view.Facts(), BuildOptions);
+            var build = watch.Elapsed;
+            var buildCpuTime = Environment.CpuUsage.TotalTime - buildCpu;
+            if (view.Count != count || engine.FactCount != facts || restored.Head != head)
+            {
+                throw new InvalidOperationException($"The image gave {view.Count} values and {engine.FactCount} facts at {restored.Head}, the rebuild {count} and {facts} at {head}.");
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[image] restart, {label}: read {read.TotalMilliseconds:F0} ms wall / {readCpuTime.TotalMilliseconds:F0} ms CPU + aggregate step {build.TotalMilliseconds:F0} ms wall / {buildCpuTime.TotalMilliseconds:F0} ms CPU = {(read + build).TotalMilliseconds:F0} ms wall / {(readCpuTime + buildCpuTime).TotalMilliseconds:F0} ms CPU; {view.Count:N0} values, {engine.FactCount:N0} facts (the rebuild's)"));
+        }
+
+        File.Delete(path);
     }
 
     // Each variant reads into a view of its own, dropped before the next.

@@ -14,6 +14,7 @@ namespace Nris.Cli;
 /// `nris rebuild`: recomputes the aggregates from scratch from the stored current values — what the server does at
 /// start-up — and prints what it found and how long it took. With --check it also replays the whole ledger into an
 /// empty view and compares: a difference means the stored current values no longer follow the ledger (exit code 1).
+/// It always reads the database, never the image (<see cref="ValuesImage"/>), and writes a new image from what it read.
 /// </summary>
 internal static class RebuildCommand
 {
@@ -37,6 +38,15 @@ internal static class RebuildCommand
             using var engine = AggregationEngine.Build(catalogue, stored, stored.Facts());
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Rebuilt up to ledger entry {head}: {stored.Count} current values, {engine.FactCount} facts, {engine.AggregateCount} aggregates, {engine.UnplacedFacts} facts outside any aggregate; read {loaded.TotalMilliseconds:F0} ms, total {watch.Elapsed.TotalMilliseconds:F0} ms."));
+            // The image the server starts from next time: written from what was just read, at the head it was read at.
+            var image = provider.GetRequiredService<ValuesImage>();
+            if (image.Enabled)
+            {
+                var written = image.Write(stored, head, await ValuesImage.HashOfAsync(db, head, ct));
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Image of the current values written to {image.Path}: {written.Bytes} bytes in {written.Elapsed.TotalMilliseconds:F0} ms."));
+            }
+
             if (!parse.GetValue(check))
             {
                 return 0;

@@ -58,6 +58,7 @@ public static class NrisApp
         services.AddScoped<SubmissionService>();
         services.AddScoped<CatalogueAdministration>();
         services.AddSingleton<LedgerNotifier>();
+        services.AddSingleton(sp => ValuesImage.FromConfiguration(configuration, sp.GetRequiredService<NrisStorageOptions>(), sp.GetRequiredService<LedgerOptions>()));
         services.AddSingleton<AggregationProjection>();
         services.AddHostedService<AggregationFollower>();
         services.AddOversight(configuration);

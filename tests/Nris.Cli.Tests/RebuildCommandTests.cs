@@ -20,6 +20,11 @@ public sealed class RebuildCommandTests : CliTestBase
         var currentValues = int.Parse(counts.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var facts = int.Parse(counts.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
 
+        // The rebuild also leaves the image the server starts from next time, next to the database.
+        var image = Path.Combine(Folder, "nris.db.values");
+        Assert.Contains("Image of the current values written to " + image, seeded.Out, StringComparison.Ordinal);
+        Assert.True(new FileInfo(image).Length > currentValues * 10L);
+
         // A value written behind the ledger's back: the rebuild aggregates it, the check names it.
         await using (var connection = new SqliteConnection(Connection))
         {

@@ -12,10 +12,16 @@ namespace Nris.Server.Aggregation;
 /// The aggregate cube as a view that follows the ledger: built from the current values at start-up, then kept current
 /// by applying every later ledger entry in sequence order (<see cref="CatchUpAsync"/>, driven by
 /// <c>AggregationFollower</c>). One writer at a time; queries read <see cref="Engine"/> concurrently, and each entry's
-/// changes reach the engine as one batch, so a reader never sees half an entry.
+/// changes reach the engine as one batch, so a reader never sees half an entry. With images on (<see cref="ValuesImage"/>)
+/// a start-up reads the current values from the image and applies the ledger entries after it, and the follower writes
+/// a new image every <see cref="ValuesImage.EveryEntries"/> entries and at a clean shutdown.
 /// </summary>
-public sealed class AggregationProjection(CatalogueState catalogue, ILogger<AggregationProjection> logger) : IDisposable
+public sealed class AggregationProjection(CatalogueState catalogue, ILogger<AggregationProjection> logger, ValuesImage? image = null) : IDisposable
 {
+    private readonly ValuesImage _image = image ?? ValuesImage.Off;
+    // The ledger entry the image on disk holds everything up to: -1 when there is no usable one (the next follower turn
+    // writes one), otherwise the head of the image this process read or last wrote.
+    private long _imageHead = -1;
     private const int Batch = 500;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly LedgerWaiters _waiters = new();
@@ -47,7 +53,7 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
         {
             var watch = Stopwatch.StartNew();
             var snapshot = catalogue.Current;
-            var (values, head) = await ProjectionReader.LoadCurrentAsync(db, snapshot, cancellationToken);
+            var (values, head) = await LoadAsync(db, snapshot, cancellationToken);
             // The engine reads its facts from the current values it was built over (no copy of its own).
             var engine = AggregationEngine.Build(snapshot, values, values.Facts());
             // The old engine is not disposed: a query may still be reading it; it is collected when the last one ends.
@@ -56,8 +62,129 @@ public sealed class AggregationProjection(CatalogueState catalogue, ILogger<Aggr
             BuildTime = watch.Elapsed;
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("Aggregates built from {Values} current values: {Facts} facts up to ledger entry {Head} in {Elapsed} ms",
-                    values.Count, engine.FactCount, head, watch.ElapsedMilliseconds);
+                logger.LogInformation("Aggregates built from {Values} current values ({Source}): {Facts} facts up to ledger entry {Head} in {Elapsed} ms",
+                    values.Count, BuiltFrom, engine.FactCount, head, watch.ElapsedMilliseconds);
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Where the last build read the current values: <see cref="FromImage"/> or <see cref="FromDatabase"/>.</summary>
+    public string? BuiltFrom { get; private set; }
+
+    /// <summary><see cref="BuiltFrom"/> when the values came from the image and the ledger entries after it.</summary>
+    public const string FromImage = "image";
+
+    /// <summary><see cref="BuiltFrom"/> when the values came from the database's current-values table.</summary>
+    public const string FromDatabase = "database";
+
+    /// <summary>How many ledger entries after the image the last build applied (0 when it read the database).</summary>
+    public long ImageTailEntries { get; private set; }
+
+    // The image when there is a usable one, and the entries after it; otherwise the database, as `nris rebuild` reads it.
+    private async Task<(ProjectedValues Values, long Head)> LoadAsync(NrisDbContext db, CatalogueSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        ImageTailEntries = 0;
+        if (_image.Enabled)
+        {
+            var read = await _image.TryReadAsync(db, snapshot, cancellationToken);
+            if (read.Values is { } values)
+            {
+                var behind = await ProjectionReader.HeadAsync(db, cancellationToken) - read.Head;
+                if (behind <= _image.MaxTailEntries)
+                {
+                    // The entries after the image, as the follower applies them, but without tracking deltas: the
+                    // engine is built from the result.
+                    values.BeginBulkLoad();
+                    var last = read.Head;
+                    while (await ProjectionReader.NextAsync(db, last, Batch, cancellationToken) is { Count: > 0 } batch)
+                    {
+                        foreach (var entry in batch)
+                        {
+                            await ProjectionReader.ApplyAsync(db, values, entry, cancellationToken);
+                            last = entry.Sequence;
+                            ImageTailEntries++;
+                        }
+                    }
+
+                    values.ClearDeltas();
+                    _imageHead = read.Head;
+                    BuiltFrom = FromImage;
+                    return (values, last);
+                }
+
+                LogImageRefused($"{behind} ledger entries behind, more than {_image.MaxTailEntries}");
+            }
+            else
+            {
+                LogImageRefused(read.Refused);
+            }
+        }
+
+        _imageHead = -1;
+        BuiltFrom = FromDatabase;
+        return await ProjectionReader.LoadCurrentAsync(db, snapshot, cancellationToken);
+    }
+
+    private void LogImageRefused(string? why)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("The current-values image {Path} is not used ({Reason}); reading the database", _image.Path, why);
+        }
+    }
+
+    /// <summary>Whether the follower should write an image now: images are on, and there is none this process can trust
+    /// or <see cref="ValuesImage.EveryEntries"/> entries have been applied since it.</summary>
+    public bool ImageDue => _image.Enabled && IsReady && (_imageHead < 0 || LastAppliedSequence - _imageHead >= _image.EveryEntries);
+
+    /// <summary>Whether entries have been applied since the image on disk (a clean shutdown then writes one).</summary>
+    public bool ImageBehind => _image.Enabled && IsReady && LastAppliedSequence != _imageHead;
+
+    /// <summary>
+    /// Writes the view to the image as of <see cref="LastAppliedSequence"/>, holding off the follower meanwhile (queries
+    /// go on: they only read). Null when images are off or the image already holds that entry. A failure is logged and
+    /// not retried until <see cref="ValuesImage.EveryEntries"/> more entries, so a full disk does not fill the log.
+    /// </summary>
+    public async Task<ValuesImage.Written?> SaveImageAsync(NrisDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!_image.Enabled)
+        {
+            return null;
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            var state = _state ?? throw new InvalidOperationException("Build the aggregation projection before writing its image.");
+            var head = LastAppliedSequence;
+            if (head == _imageHead)
+            {
+                return null;
+            }
+
+            try
+            {
+                var hash = await ValuesImage.HashOfAsync(db, head, cancellationToken);
+                var written = _image.Write(state.Values, head, hash);
+                _imageHead = head;
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("Current-values image written up to ledger entry {Head}: {Values} values, {Bytes} bytes in {Elapsed} ms ({Path})",
+                        head, state.Values.Count, written.Bytes, (long)written.Elapsed.TotalMilliseconds, _image.Path);
+                }
+
+                return written;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _imageHead = head;
+                logger.LogError(e, "Writing the current-values image {Path} failed; the next try is after {Every} more ledger entries", _image.Path, _image.EveryEntries);
+                return null;
             }
         }
         finally

@@ -23,7 +23,7 @@ public readonly record struct CurrentRow(long ReportId, string RegimeCode, decim
 /// ledger sequence is the fact — the same rule <c>AggregationEngine.Build</c> applies — on both the
 /// incremental and the rebuilt path, so they agree.
 /// </remarks>
-public sealed class ProjectedValues : FactStore
+public sealed partial class ProjectedValues : FactStore
 {
     // Layout: columns, not objects. Every code (indicator, disaggregation, territory, period, reporter, regime) is
     // interned once to an int, and an (indicator, disaggregation) pair to a series id. A value is one position in a set
@@ -66,8 +66,8 @@ public sealed class ProjectedValues : FactStore
     private bool _tracking = true;
 
     // The columns, one entry per value position.
-    private readonly IdColumn _series = new(16);
-    private readonly IdColumn _territory = new(16);
+    private IdColumn _series = new(16);
+    private IdColumn _territory = new(16);
     private long[] _mantissa = new long[16];   // the decimal's 59-bit integer, shifted left, with its scale in the low 5 bits
     private int[] _group = new int[16];
     private int[] _next = new int[16];          // the cell's hash chain; also the free list
@@ -893,6 +893,40 @@ internal sealed class IdColumn(int size)
 {
     private ushort[]? _narrow = new ushort[size];
     private int[]? _wide;
+
+    /// <summary>Writes the first <paramref name="length"/> entries to an image: the width, then the entries.</summary>
+    public void WriteImage(ImageWriter writer, int length)
+    {
+        writer.Int(_wide is null ? 2 : 4);
+        if (_wide is null)
+        {
+            writer.Array<ushort>(_narrow.AsSpan(0, length));
+        }
+        else
+        {
+            writer.Array<int>(_wide.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>A column read back from an image: <paramref name="length"/> entries, room for <paramref name="capacity"/>.</summary>
+    public static IdColumn ReadImage(ImageReader reader, int length, int capacity)
+    {
+        var column = new IdColumn(0);
+        switch (reader.Int())
+        {
+            case 2:
+                column._narrow = reader.Array<ushort>(length, capacity);
+                break;
+            case 4:
+                column._narrow = null;
+                column._wide = reader.Array<int>(length, capacity);
+                break;
+            default:
+                throw new InvalidDataException("An id column's width is neither 2 nor 4 bytes.");
+        }
+
+        return column;
+    }
 
     public int this[int i] => _wide is null ? _narrow![i] : _wide[i];
 

@@ -32,6 +32,27 @@ public sealed class AggregationFollower(
     }
 
     /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!projection.ImageBehind)
+        {
+            return;
+        }
+
+        // A clean shutdown leaves an image of everything applied, so the next start-up replays nothing.
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await projection.SaveImageAsync(db, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "The current-values image was not written at shutdown; the next start-up applies more ledger entries");
+        }
+    }
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -40,6 +61,10 @@ public sealed class AggregationFollower(
             {
                 await using var db = await contexts.CreateDbContextAsync(stoppingToken);
                 await projection.CatchUpAsync(db, stoppingToken);
+                if (projection.ImageDue)
+                {
+                    await projection.SaveImageAsync(db, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
