@@ -158,6 +158,9 @@ public static class AggregationDriver
                 // As the server builds it: over the current values, which the engine reads its facts from (no copy).
                 engine = AggregationEngine.Build(catalogue, values, enumerated, BuildOptions);
                 build = enumerate + watch.Elapsed;
+                // The list is the driver's, not the server's: dropped before the bytes are counted (a local of an async
+                // method lives as long as the method otherwise).
+                enumerated = null;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"[db] build split ({BuildOptions.EffectiveBuildThreads} build threads): enumerate facts {enumerate.TotalMilliseconds:F0} ms wall / {enumerateCpu.TotalMilliseconds:F0} ms CPU; engine build {watch.Elapsed.TotalMilliseconds:F0} ms wall / {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds:F0} ms CPU"));
             }
@@ -186,9 +189,11 @@ public static class AggregationDriver
 
         var factCount = engine.FactCount;
         engine.Dispose();
+        // The freshness step starts its follower from this image (as the server would after a restart) when there is one.
+        var imageFile = image ? new ValuesImage { Path = Path.Combine(outDir, "values.image") } : ValuesImage.Off;
         if (image)
         {
-            await RestartFromImageAsync(factory, catalogue, values, head, factCount, Path.Combine(outDir, "values.image"), dropCaches, ct);
+            await RestartFromImageAsync(factory, catalogue, values, head, factCount, imageFile, dropCaches, ct);
         }
 
         GC.KeepAlive(values);
@@ -197,7 +202,12 @@ public static class AggregationDriver
 
         if (fresh > 0)
         {
-            await FreshnessAsync(factory, file, fresh, freshPeriod, ct);
+            await FreshnessAsync(factory, file, fresh, freshPeriod, imageFile, ct);
+        }
+
+        if (imageFile.Path is { } imagePath)
+        {
+            File.Delete(imagePath);
         }
 
         return ("db", csv, rows);
@@ -208,9 +218,8 @@ public static class AggregationDriver
     // does. Timed: the write, then the read (from the page cache, as right after writing; with --drop-caches also after
     // dropping it, as after a reboot) and the aggregate step, each checked against the rebuild's counts.
     private static async Task RestartFromImageAsync(NrisDbContextFactory factory, CatalogueSnapshot catalogue, ProjectedValues values, long head,
-        long facts, string path, bool dropCaches, CancellationToken ct)
+        long facts, ValuesImage image, bool dropCaches, CancellationToken ct)
     {
-        var image = new ValuesImage { Path = path };
         var count = values.Count;
         await using (var db = factory.CreateDbContext())
         {
@@ -259,8 +268,6 @@ public static class AggregationDriver
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[image] restart, {label}: read {read.TotalMilliseconds:F0} ms wall / {readCpuTime.TotalMilliseconds:F0} ms CPU + aggregate step {build.TotalMilliseconds:F0} ms wall / {buildCpuTime.TotalMilliseconds:F0} ms CPU = {(read + build).TotalMilliseconds:F0} ms wall / {(readCpuTime + buildCpuTime).TotalMilliseconds:F0} ms CPU; {view.Count:N0} values, {engine.FactCount:N0} facts (the rebuild's)"));
         }
-
-        File.Delete(path);
     }
 
     // Each variant reads into a view of its own, dropped before the next.
@@ -499,7 +506,7 @@ public static class AggregationDriver
 
     // A commune submits its quarterly report (KTXH-XA-QUY, 2025-Q3); a follower like the server's applies the ledger;
     // timed from the start of the submission call and from its commit to the moment the national total holds it.
-    private static async Task FreshnessAsync(NrisDbContextFactory factory, string file, int count, Period quarter, CancellationToken ct)
+    private static async Task FreshnessAsync(NrisDbContextFactory factory, string file, int count, Period quarter, ValuesImage image, CancellationToken ct)
     {
         var state = new CatalogueState();
         await using (var db = factory.CreateDbContext())
@@ -510,11 +517,15 @@ public static class AggregationDriver
         var keyFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "instance-key.pem");
         using var checkpoints = new CheckpointService(new LedgerOptions { CheckpointEvery = 1000, KeyFile = keyFile }, TimeProvider.System);
         var notifier = new LedgerNotifier();
-        using var projection = new AggregationProjection(state, NullLogger<AggregationProjection>.Instance);
+        using var projection = new AggregationProjection(state, NullLogger<AggregationProjection>.Instance, image);
+        var buildWatch = Stopwatch.StartNew();
         await using (var db = factory.CreateDbContext())
         {
             await projection.BuildAsync(db, ct);
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[fresh] follower built from the {projection.BuiltFrom} in {buildWatch.Elapsed.TotalSeconds:F1} s"));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var follower = Task.Run(async () =>
