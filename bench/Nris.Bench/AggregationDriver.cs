@@ -34,6 +34,10 @@ public static class AggregationDriver
 
     private static AggregationOptions BuildOptions { get; set; } = new();
 
+    private static int PostgresRuns { get; set; } = 3;
+
+    private static string? PostgresWorkMem { get; set; }
+
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         string? Get(string name) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -44,6 +48,18 @@ public static class AggregationDriver
             ? DemoGenerator.TryParseScale(scaleText, out var scale) ? DemoGenerator.TargetValues(scale) : long.Parse(scaleText, CultureInfo.InvariantCulture)
             : 0;
         var postgres = Get("postgres") != "0";
+        // --postgres-runs N: how many times the ROLLUP runs (best kept; 3 unless set, 1 at L where each takes minutes);
+        // --postgres-work-mem: the session's work_mem (PostgreSQL's default unless set; 8GB at L, DuckDB's limit there);
+        // --postgres-csv FILE: only PostgreSQL, over a CSV an earlier run exported (at L the driver, DuckDB and
+        // PostgreSQL then run one after another, so each has the machine's memory and disk to itself).
+        PostgresRuns = int.Parse(Get("postgres-runs") ?? "3", CultureInfo.InvariantCulture);
+        PostgresWorkMem = Get("postgres-work-mem");
+        if (Get("postgres-csv") is { } onlyCsv)
+        {
+            await using var only = await PostgresCluster.StartAsync(ct);
+            await PostgresRollupAsync(only, "csv", onlyCsv, File.ReadLines(onlyCsv).LongCount() - 1, ct);
+            return 0;
+        }
         var outDir = Get("out") ?? Path.Combine(Path.GetTempPath(), "nris-aggregation-bench");
         var queries = int.Parse(Get("queries") ?? "20000", CultureInfo.InvariantCulture);
         var fresh = int.Parse(Get("fresh") ?? "200", CultureInfo.InvariantCulture);
@@ -640,6 +656,12 @@ public static class AggregationDriver
             await create.ExecuteNonQueryAsync(ct);
         }
 
+        if (PostgresWorkMem is { } workMem)
+        {
+            await using var set = new NpgsqlCommand($"SET work_mem = '{workMem.Replace("'", "", StringComparison.Ordinal)}'", connection);
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
         var watch = Stopwatch.StartNew();
         await using (var writer = await connection.BeginTextImportAsync("COPY facts FROM STDIN (FORMAT csv, HEADER true)", ct))
         using (var reader = new StreamReader(csv))
@@ -660,7 +682,7 @@ public static class AggregationDriver
 
         var best = double.MaxValue;
         long groups = 0;
-        for (var run = 0; run < 3; run++)
+        for (var run = 0; run < PostgresRuns; run++)
         {
             await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS rollup", connection))
             {
@@ -674,7 +696,7 @@ public static class AggregationDriver
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{name}] PostgreSQL {rows:N0} rows: COPY {load.TotalMilliseconds:F0} ms; GROUP BY ROLLUP into a table best of 3 {best:F0} ms ({groups:N0} groups)"));
+            $"[{name}] PostgreSQL {rows:N0} rows: COPY {load.TotalMilliseconds:F0} ms; GROUP BY ROLLUP into a table best of {PostgresRuns} {best:F0} ms ({groups:N0} groups; work_mem {PostgresWorkMem ?? "default"})"));
     }
 
     private static long Settle()
