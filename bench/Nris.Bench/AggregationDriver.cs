@@ -213,6 +213,8 @@ public static class AggregationDriver
         }
 
         GC.KeepAlive(values);
+        // From here the process holds only what a server holds (the follower's view), not the rebuild's as well.
+        values = null!;
         // After the rebuild's own read and its bytes per value, so a variant's view cannot count there.
         await ReadVariantsAsync(factory, catalogue, readVariants, ct);
 
@@ -568,6 +570,9 @@ public static class AggregationDriver
         var national = new CellQuery("HOUSEHOLDS", "VN", quarter, SourceCode: "KTXH-XA-QUY");
         var fromCall = new double[count];
         var fromCommit = new double[count];
+        var paused = new double[count];   // how long the GC paused the process between a commit and its visibility
+        var windowPause = GC.GetTotalPauseDuration();
+        var windowGen2 = GC.CollectionCount(2);
         var done = 0;
         var refused = 0;
         var previous = quarter.Previous();
@@ -612,8 +617,10 @@ public static class AggregationDriver
             }
 
             var committed = Stopwatch.GetTimestamp();
+            var pausedBefore = GC.GetTotalPauseDuration();
             await projection.WaitForAsync(result.LedgerSequence, ct);
             var visible = Stopwatch.GetTimestamp();
+            paused[done] = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             if (projection.Engine.Cell(national).Value != expected)
             {
                 throw new InvalidOperationException("The national total does not hold the submission.");
@@ -635,9 +642,9 @@ public static class AggregationDriver
 
         // Which submissions make the tail (the first ones pay for cold code paths; a pause of the whole process hits any).
         var slowest = Enumerable.Range(0, done).OrderByDescending(i => fromCommit[i]).Take(5)
-            .Select(i => string.Create(CultureInfo.InvariantCulture, $"#{i + 1} {fromCommit[i]:F1} ms"));
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"#{i + 1} {fromCommit[i]:F1} ms (GC pauses in it {paused[i]:F1} ms)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[db] freshness, the five slowest (submission number, commit → national total): {string.Join(", ", slowest)}; GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections in the process, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused in all"));
+            $"[db] freshness, the five slowest (submission number, commit → national total): {string.Join(", ", slowest)}; GC: {GC.CollectionCount(0)} gen0, {GC.CollectionCount(1)} gen1, {GC.CollectionCount(2)} gen2 collections in the process, {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused in all, {(GC.GetTotalPauseDuration() - windowPause).TotalMilliseconds:F0} ms and {GC.CollectionCount(2) - windowGen2} gen2 during the freshness step"));
         Array.Sort(fromCall, 0, done);
         Array.Sort(fromCommit, 0, done);
         double P(double[] a, double q) => done == 0 ? double.NaN : a[Math.Min(done - 1, (int)(done * q))];

@@ -103,7 +103,7 @@ public sealed partial class ProjectedValues
         }
 
         // Room for what comes next, as after a bulk load.
-        var capacity = used + 16;
+        var capacity = used + Headroom(used);
         view._used = used;
         view._series = IdColumn.ReadImage(reader, used, capacity);
         view._territory = IdColumn.ReadImage(reader, used, capacity);
@@ -118,7 +118,7 @@ public sealed partial class ProjectedValues
         }
 
         view._groupsUsed = groupsUsed;
-        view._groups = reader.Array<Group>(groupsUsed, groupsUsed + 16);
+        view._groups = reader.Array<Group>(groupsUsed, groupsUsed + Headroom(groupsUsed));
 
         var reports = reader.Array<long>();
         var firstGroups = reader.Array<int>(reports.Length, reports.Length);
