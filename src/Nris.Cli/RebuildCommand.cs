@@ -42,9 +42,17 @@ internal static class RebuildCommand
             var image = provider.GetRequiredService<ValuesImage>();
             if (image.Enabled)
             {
-                var written = image.Write(stored, head, await ValuesImage.HashOfAsync(db, head, ct));
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Image of the current values written to {image.Path}: {written.Bytes} bytes in {written.Elapsed.TotalMilliseconds:F0} ms."));
+                try
+                {
+                    var written = image.Write(stored, head, await ValuesImage.HashOfAsync(db, head, ct));
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"Image of the current values written to {image.Path}: {written.Bytes} bytes in {written.Elapsed.TotalMilliseconds:F0} ms."));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The rebuild itself succeeded; without an image the server reads the database at its next start.
+                    await error.WriteLineAsync($"The image of the current values was not written to {image.Path} / Không ghi được ảnh giá trị hiện hành: {e.Message}");
+                }
             }
 
             if (!parse.GetValue(check))

@@ -47,4 +47,19 @@ public sealed class RebuildCommandTests : CliTestBase
         Assert.Contains("GRDP/_T/01/2026-Q1/UBND.01: stored 42", check.Err, StringComparison.Ordinal);
         Assert.Contains("KHÔNG KHỚP", check.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Rebuild_still_succeeds_when_the_image_cannot_be_written_and_leaves_no_half_file()
+    {
+        Assert.Equal(0, (await RunAsync("init")).Exit);
+        // A folder where the image should go: the new file cannot take its place.
+        Directory.CreateDirectory(Path.Combine(Folder, "nris.db.values"));
+
+        var rebuilt = await RunAsync("rebuild");
+        Assert.True(rebuilt.Exit == 0, rebuilt.Err);
+        Assert.Contains("current values", rebuilt.Out, StringComparison.Ordinal);
+        Assert.Contains("was not written", rebuilt.Err, StringComparison.Ordinal);
+        Assert.Contains("Không ghi được", rebuilt.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Folder, "nris.db.values.new-*"));
+    }
 }
