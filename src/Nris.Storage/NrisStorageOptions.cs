@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace Nris.Storage;
@@ -25,6 +26,25 @@ public sealed class NrisStorageOptions
 
     /// <summary>ADO.NET connection string for the provider.</summary>
     public string ConnectionString { get; init; } = DefaultSqliteConnectionString;
+
+    /// <summary>
+    /// The full path of the SQLite file <see cref="ConnectionString"/> names, or null when it names none that files can
+    /// be put next to: another provider, an in-memory or shared-cache database, or a <c>file:</c> URI.
+    /// </summary>
+    public string? SqliteFilePath()
+    {
+        if (Provider != Sqlite)
+        {
+            return null;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(ConnectionString);
+        var dataSource = builder.DataSource;
+        return builder.Mode == SqliteOpenMode.Memory || string.IsNullOrWhiteSpace(dataSource) ||
+            dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase) || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Path.GetFullPath(dataSource);
+    }
 
     /// <summary>
     /// Reads <see cref="ProviderKey"/> and <c>ConnectionStrings:Nris</c>. A missing provider means SQLite; a missing

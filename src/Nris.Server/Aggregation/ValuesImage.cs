@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Nris.Core.Catalogue;
 using Nris.Server.Ledger;
@@ -75,12 +74,7 @@ public sealed class ValuesImage
         }
         else if (storage.Provider == NrisStorageOptions.Sqlite)
         {
-            var builder = new SqliteConnectionStringBuilder(storage.ConnectionString);
-            var dataSource = builder.DataSource;
-            path = builder.Mode == SqliteOpenMode.Memory || string.IsNullOrWhiteSpace(dataSource) ||
-                dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase) || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
-                ? null
-                : System.IO.Path.GetFullPath(dataSource) + ".values";
+            path = storage.SqliteFilePath() is { } database ? database + ".values" : null;
         }
         else
         {

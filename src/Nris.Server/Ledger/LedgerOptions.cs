@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Nris.Storage;
 
 namespace Nris.Server.Ledger;
@@ -37,16 +36,9 @@ public sealed class LedgerOptions
         var keyFile = configuration[KeyFileKey];
         if (string.IsNullOrWhiteSpace(keyFile))
         {
-            keyFile = Path.Combine(".", "data", DefaultKeyFileName);
-            if (storage.Provider == NrisStorageOptions.Sqlite)
-            {
-                var dataSource = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
-                if (!string.IsNullOrWhiteSpace(dataSource) && !dataSource.Equals(":memory:", StringComparison.OrdinalIgnoreCase)
-                    && !dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-                {
-                    keyFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataSource)) ?? ".", DefaultKeyFileName);
-                }
-            }
+            keyFile = storage.SqliteFilePath() is { } database
+                ? Path.Combine(Path.GetDirectoryName(database) ?? ".", DefaultKeyFileName)
+                : Path.Combine(".", "data", DefaultKeyFileName);
         }
         return new LedgerOptions { CheckpointEvery = every, KeyFile = keyFile };
     }
